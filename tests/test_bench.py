@@ -1,0 +1,112 @@
+"""The speed benchmark runs end to end on a tiny corpus (no timing thresholds here)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import _fts5  # noqa: E402
+import speed  # noqa: E402
+from _corpus import article_text, load_queries, parse_query  # noqa: E402
+
+SENTENCES = [
+    "Cocoa prices rose as showers eased the drought in the growing zone.",
+    "OPEC ministers agreed to cut crude oil output to support prices.",
+    "The central bank held interest rates and said money supply growth slowed.",
+    "The space shuttle launch was delayed by a fault in a fuel valve.",
+    "Fans saw the Red Sox rally to win in the ninth inning.",
+    "The hostile takeover bid values the company at twice its quarterly dividend.",
+    "A Linux driver for the SCSI controller is in the new kernel.",
+    "Voters heard Tony Blair promise an election on the budget.",
+]
+
+
+def write_news(data: Path, count: int = 40) -> None:
+    """A few dozen documents in the news layout of ../shared/data, written by this test."""
+    news = data / "news"
+    news.mkdir(parents=True)
+    with (news / "docs-000.jsonl").open("w", encoding="utf-8") as f:
+        for i in range(count):
+            body = " ".join(SENTENCES[(i + k) % len(SENTENCES)] for k in range(3))
+            doc = {
+                "id": f"t-{i}",
+                "title": SENTENCES[i % len(SENTENCES)][:40] if i % 7 else "",
+                "body": body,
+                "source": "Test Wire",
+                "collection": "test" if i % 2 else "other",
+            }
+            f.write(json.dumps(doc) + "\n")
+
+
+def settings(**kw) -> speed.Settings:
+    base = {"limit": None, "warm_rounds": 1, "cold_runs": 2, "batch_size": 20, "skip_build": None}
+    return speed.Settings(**(base | kw))
+
+
+def positive(x: float | None) -> bool:
+    return x is not None and math.isfinite(x) and x > 0
+
+
+def test_queries_file_has_sixty_parseable_queries() -> None:
+    queries = load_queries()
+    assert len(queries) == 60
+    assert all(parse_query(q) for q in queries)
+    assert any('"' in q for q in queries) and any(q.startswith("title:") for q in queries)
+
+
+def test_query_parts_become_fts5_match_text() -> None:
+    parts = parse_query('"crude oil" title:cocoa prices')
+    assert parts == [
+        (None, ["crude", "oil"], True),
+        ("title", ["cocoa"], False),
+        (None, ["prices"], False),
+    ]
+    assert _fts5.match_pair(parts) == (
+        '"crude oil" AND title:"cocoa" AND "prices"',
+        '"crude oil" OR title:"cocoa" OR "prices"',
+    )
+
+
+def test_article_text_is_the_seed_layout() -> None:
+    doc = {"id": "x-1", "title": "", "source": "Wire", "body": "Body text.\n", "collection": "c"}
+    assert article_text(doc) == "x-1\nWire\n\nBody text.\n"
+
+
+def test_missing_data_is_skipped_with_a_message(tmp_path: Path, capsys) -> None:
+    assert speed.main(["--data", str(tmp_path)]) == 0
+    assert "skipped" in capsys.readouterr().err
+
+
+def test_fts5_and_ripgrep_figures_on_a_tiny_corpus(tmp_path: Path) -> None:
+    write_news(tmp_path / "data")
+    figs, info = speed.run(tmp_path / "data", settings(), tmp_path / "work", {"fts5", "rg"})
+    assert info["documents"] == 40 and info["queries"] == 60
+    keys = [key for key, *_ in speed.ROWS if key not in ("cold_rich_ms", "incremental_s")]
+    assert all(positive(figs["fts5"][k]) for k in keys), figs["fts5"]
+    rows = speed.make_rows(figs)
+    assert len(rows) == len(speed.ROWS) + 1
+    table = speed.render_table(rows)
+    assert all(label in table for _, label, *_ in speed.ROWS)
+    if "ripgrep" in figs:
+        assert positive(figs["ripgrep"]["cold_ms"]) and positive(figs["ripgrep"]["cold_p95_ms"])
+
+
+def test_every_row_filled_for_searchcli(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("searchcli.cli", reason="the searchcli CLI is not written yet")
+    write_news(tmp_path / "data")
+    argv = ["--data", str(tmp_path / "data"), "--json", "--warm-rounds", "1", "--cold-runs", "2"]
+    argv += ["--batch-size", "20", "--workdir", str(tmp_path / "work")]
+    assert speed.main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    ours = out["figures"]["searchcli"]
+    assert all(positive(ours[key]) for key, *_ in speed.ROWS), ours
+    for row in out["rows"][: len(speed.ROWS)]:
+        assert positive(row["searchcli"]), row
+        assert row["met"] in (True, False) or row["target"] == ""
