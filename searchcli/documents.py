@@ -1,0 +1,432 @@
+"""Find input files and turn them into Document records. No Whoosh here.
+
+    walk(paths, on_skip)      -> SourceFile for every file to index, sorted, deterministic
+    parse_file(sf, fmt=None)  -> Document, or Skip for a bad record inside a multi-record file
+    parse_stream(stream)      -> the same for JSON lines read from a stream (stdin)
+
+A file that cannot be indexed at all raises BadDocument(path, reason); a walk problem
+(dangling link, loop, FIFO, unreadable folder) is passed to on_skip and the walk goes on.
+Every text field leaving this module has been through text.clean_*: no control
+characters, no terminal escape sequences, valid NFC Unicode.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from searchcli.errors import BadDocument
+from searchcli.formats import (
+    Parsed,
+    RecordError,
+    parse_html,
+    parse_markdown,
+    parse_record,
+    parse_txt,
+)
+from searchcli.models import Document, Skip
+from searchcli.text import (
+    SNIFF_BYTES,
+    binary_reason,
+    bom_encoding,
+    clean_body,
+    clean_line,
+    decode_bytes,
+    normalise_date,
+    safe_name,
+)
+
+FORMATS: tuple[str, ...] = ("txt", "md", "html", "json", "jsonl")
+EXTENSIONS: dict[str, str] = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+MAX_BYTES = 10 * 1024 * 1024  # single-document files (txt, md, html) and each JSON line
+JSON_MAX_BYTES = 256 * 1024 * 1024  # a .json file is parsed whole, so it has its own cap
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # as given or joined while walking; may hold surrogate escapes (os.fsencode)
+    key: str  # path under the walked root with "/" (base name for a file named directly);
+    # control characters and undecodable bytes shown as \xNN, so it prints and encodes
+    size: int
+    mtime_ns: int
+
+
+# -- walking -----------------------------------------------------------------------------
+
+
+def walk(paths: Iterable[str], on_skip: Callable[[Skip], None]) -> Iterator[SourceFile]:
+    """Every file to index under `paths`, in sorted order.
+
+    Folders are walked recursively; there only files with a supported extension are
+    taken and dot-names are passed over silently. A file named directly is taken whatever
+    its name. Dangling links, symlink loops, FIFOs, sockets, devices, unreadable folders
+    and missing paths go to on_skip. Symlinked folders are followed, but never into a
+    folder that is already being walked.
+    """
+    for top in paths:
+        try:
+            st = os.stat(top)
+        except OSError as exc:
+            on_skip(Skip(top, _stat_problem(top, exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk_folder(top, st, on_skip)
+        elif stat.S_ISREG(st.st_mode):
+            name = os.path.basename(os.path.normpath(top))
+            yield SourceFile(top, safe_name(name), st.st_size, st.st_mtime_ns)
+        else:
+            on_skip(Skip(top, _kind(st.st_mode)))
+
+
+def _walk_folder(
+    top: str, top_st: os.stat_result, on_skip: Callable[[Skip], None]
+) -> Iterator[SourceFile]:
+    """Depth-first over sorted entries with an explicit stack (no recursion limit)."""
+    root_id = (top_st.st_dev, top_st.st_ino)
+    walked = {root_id}  # every folder entered, to not walk one twice through links
+    first = _listing(top, "", on_skip)
+    stack: list[tuple[Iterator[tuple[os.DirEntry[str], str]], tuple[int, int]]] = []
+    if first is not None:
+        stack.append((first, root_id))
+    while stack:
+        entry, key = next(stack[-1][0], (None, ""))
+        if entry is None:
+            stack.pop()
+            continue
+        try:
+            if entry.is_dir():
+                st = entry.stat()
+                folder = (st.st_dev, st.st_ino)
+                if folder in walked:
+                    on_skip(Skip(entry.path, _repeat(folder, [f for _, f in stack])))
+                    continue
+                walked.add(folder)
+                listing = _listing(entry.path, key + "/", on_skip)
+                if listing is not None:
+                    stack.append((listing, folder))
+            elif entry.is_file():
+                if os.path.splitext(entry.name)[1].lower() in EXTENSIONS:
+                    st = entry.stat()
+                    yield SourceFile(entry.path, key, st.st_size, st.st_mtime_ns)
+            else:
+                on_skip(Skip(entry.path, _odd_entry(entry)))
+        except OSError as exc:
+            on_skip(Skip(entry.path, _stat_problem(entry.path, exc)))
+
+
+def _listing(
+    folder: str, prefix: str, on_skip: Callable[[Skip], None]
+) -> Iterator[tuple[os.DirEntry[str], str]] | None:
+    try:
+        with os.scandir(folder) as it:
+            entries = [e for e in it if not e.name.startswith(".")]
+    except OSError as exc:
+        on_skip(Skip(folder, f"unreadable folder ({_strerror(exc)})"))
+        return None
+    entries.sort(key=lambda e: e.name)
+    return ((e, prefix + safe_name(e.name)) for e in entries)
+
+
+def _repeat(folder: tuple[int, int], ancestors: list[tuple[int, int]]) -> str:
+    if folder in ancestors:
+        return "symlink loop (links back to a folder it is inside)"
+    return "folder already walked through another link"
+
+
+def _odd_entry(entry: os.DirEntry[str]) -> str:
+    try:
+        return _kind(entry.stat().st_mode)
+    except OSError as exc:
+        return _stat_problem(entry.path, exc)
+
+
+def _kind(mode: int) -> str:
+    for test, what in (
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ):
+        if test(mode):
+            return f"not a regular file ({what})"
+    return "not a regular file"
+
+
+def _stat_problem(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT:
+        return "dangling symlink" if os.path.islink(path) else "no such file or folder"
+    return f"cannot read ({_strerror(exc)})"
+
+
+def _strerror(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+# -- parsing files -----------------------------------------------------------------------
+
+
+def format_of(path: str) -> str:
+    """The format a file's extension implies; txt for anything unknown."""
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower(), "txt")
+
+
+def parse_file(
+    sf: SourceFile, fmt: str | None = None, max_bytes: int = MAX_BYTES
+) -> Iterator[Document | Skip]:
+    """The documents in one file (and Skips for bad records inside a JSON file).
+
+    `fmt` forces a format (one of FORMATS) whatever the extension. Raises BadDocument at
+    the call when the whole file cannot be used (unreadable, binary, too large, empty);
+    a JSON lines file that fails to read part-way raises it while iterating.
+    """
+    fmt = fmt or format_of(sf.path)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "jsonl":
+        handle = _open(sf)
+        try:
+            head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
+            _check_head(sf, head)
+        except BaseException:
+            handle.close()
+            raise
+        return _jsonl_file(sf, handle, head, max_bytes)
+    cap = max(max_bytes, JSON_MAX_BYTES) if fmt == "json" else max_bytes
+    data = _read(sf, cap)
+    _check_head(sf, data[:SNIFF_BYTES])
+    if fmt == "json":
+        return iter(_json_documents(sf, decode_bytes(data)))
+    fallback = _html_charset(data) if fmt == "html" else None
+    text = decode_bytes(data, fallback)
+    if not text.strip():
+        raise BadDocument(sf.path, "empty")
+    parser = {"txt": parse_txt, "md": parse_markdown, "html": parse_html}[fmt]
+    return iter([_document(parser(text), sf.key, sf)])
+
+
+def _open(sf: SourceFile) -> IO[bytes]:
+    """Open for reading without blocking on a FIFO swapped in since the walk."""
+    try:
+        fd = os.open(sf.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise BadDocument(sf.path, _open_problem(exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise BadDocument(sf.path, _kind(mode))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open_problem(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "unreadable (permission denied)"
+    if exc.errno == errno.ENOENT:
+        return "file vanished before it was read"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    return f"unreadable ({_strerror(exc)})"
+
+
+def _read(sf: SourceFile, cap: int) -> bytes:
+    with _open(sf) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > cap:
+            raise BadDocument(sf.path, _too_large(size, cap))
+        try:
+            data = handle.read(cap + 1)
+        except OSError as exc:
+            raise BadDocument(sf.path, f"read error ({_strerror(exc)})") from None
+    if len(data) > cap:  # grew since fstat
+        raise BadDocument(sf.path, _too_large(len(data), cap))
+    if not data:
+        raise BadDocument(sf.path, "empty")
+    return data
+
+
+def _too_large(size: int, cap: int) -> str:
+    return f"too large ({_human(size)}, limit {_human(cap)})"
+
+
+def _human(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n / (1024 * 1024):.1f} MiB"
+
+
+def _check_head(sf: SourceFile, head: bytes) -> None:
+    reason = binary_reason(head)
+    if reason is not None:
+        raise BadDocument(sf.path, reason)
+
+
+def _html_charset(data: bytes) -> str | None:
+    """The charset an HTML file declares in its first KiB (<meta charset=...>)."""
+    head = data[:1024].lower()
+    at = head.find(b"charset=")
+    if at < 0:
+        return None
+    name = head[at + 8 : at + 48].lstrip(b"\"' ")
+    end = 0
+    while end < len(name) and (name[end : end + 1].isalnum() or name[end : end + 1] in b"-_"):
+        end += 1
+    return name[:end].decode("ascii") or None
+
+
+def _document(parsed: Parsed, default_id: str, sf: SourceFile | None, path: str = "") -> Document:
+    own_id = clean_line(parsed.id) if parsed.id is not None else ""
+    key = sf.key if sf is not None else path
+    return Document(
+        id=own_id or default_id,
+        title=clean_line(parsed.title),
+        body=clean_body(parsed.body),
+        source=clean_line(parsed.source or "") or key,
+        path=sf.path if sf is not None else path,
+        date=normalise_date(parsed.date),
+    )
+
+
+# -- JSON and JSON lines -----------------------------------------------------------------
+
+
+def _json_documents(sf: SourceFile, text: str) -> list[Document | Skip]:
+    if not text.strip():
+        raise BadDocument(sf.path, "empty")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadDocument(sf.path, f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
+    except (ValueError, RecursionError) as exc:
+        raise BadDocument(sf.path, f"invalid JSON: {_short(exc)}") from None
+    if isinstance(value, dict):
+        try:
+            return [_document(parse_record(value), sf.key, sf)]
+        except RecordError as exc:
+            raise BadDocument(sf.path, str(exc)) from None
+    if not isinstance(value, list):
+        raise BadDocument(sf.path, "JSON is neither an object nor an array of objects")
+    records = _Records(sf.key, sf.path, sf)
+    return [records.item(value, n) for n, value in enumerate(value, 1)]
+
+
+class _Records:
+    """Turns the N-th record of a multi-record source into a Document or a Skip."""
+
+    def __init__(self, key: str, path: str, sf: SourceFile | None) -> None:
+        self.key, self.path, self.sf = key, path, sf
+        self.ids: set[str] = set()
+
+    def item(self, value: Any, n: int) -> Document | Skip:
+        try:
+            doc = _document(parse_record(value), f"{self.key}#{n}", self.sf, self.path)
+        except RecordError as exc:
+            return Skip(self.path, str(exc), line=n)
+        if doc.id in self.ids:
+            return Skip(self.path, f"duplicate id {doc.id!r}", line=n)
+        self.ids.add(doc.id)
+        return doc
+
+    def line(self, raw: bytes | str, n: int) -> Document | Skip | None:
+        """One JSON line: None for a blank line, else a Document or a Skip."""
+        text = raw if isinstance(raw, str) else decode_bytes(raw)
+        if not text.strip():
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return Skip(self.path, f"invalid JSON: {exc.msg} at column {exc.colno}", line=n)
+        except (ValueError, RecursionError) as exc:
+            return Skip(self.path, f"invalid JSON: {_short(exc)}", line=n)
+        return self.item(value, n)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _jsonl_file(
+    sf: SourceFile, handle: IO[bytes], head: bytes, max_bytes: int
+) -> Iterator[Document | Skip]:
+    with handle:
+        encoding, _ = bom_encoding(head)
+        if encoding not in (None, "utf-8"):  # UTF-16/32 lines: decode whole, under the cap
+            data = handle.read(JSON_MAX_BYTES + 1)
+            if len(data) > JSON_MAX_BYTES:
+                raise BadDocument(sf.path, _too_large(len(data), JSON_MAX_BYTES))
+            lines: Iterable[bytes | str | None] = decode_bytes(data).split("\n")
+        else:
+            lines = _capped_lines(handle, max_bytes, sf.path)
+        found = yield from _jsonl_records(_Records(sf.key, sf.path, sf), lines, max_bytes)
+    if not found:
+        raise BadDocument(sf.path, "empty")
+
+
+def _jsonl_records(
+    records: _Records, lines: Iterable[bytes | str | None], max_bytes: int
+) -> Generator[Document | Skip, None, bool]:
+    """Yields what each line holds; returns whether any line was not blank."""
+    found = False
+    for n, raw in enumerate(lines, 1):
+        if raw is None:
+            found = True
+            yield Skip(records.path, f"line too long (over {_human(max_bytes)})", line=n)
+            continue
+        if n == 1 and isinstance(raw, bytes) and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        item = records.line(raw, n)
+        if item is not None:
+            found = True
+            yield item
+    return found
+
+
+def _capped_lines(handle: IO[bytes], cap: int, path: str) -> Iterator[bytes | None]:
+    """Lines of a binary stream; None in place of a line longer than cap (which is
+    read past in chunks, never held whole)."""
+    while True:
+        try:
+            line = handle.readline(cap + 1)
+        except OSError as exc:
+            raise BadDocument(path, f"read error ({_strerror(exc)})") from None
+        if not line:
+            return
+        if len(line) <= cap or (len(line) == cap + 1 and line.endswith(b"\n")):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(1 << 20)
+        yield None
+
+
+def parse_stream(stream: IO[bytes], name: str = "-") -> Iterator[Document | Skip]:
+    """Documents from JSON lines on a stream (e.g. sys.stdin.buffer). Ids default to
+    `name#N`; source and path to `name`. A text stream works too."""
+    records = _Records(name, name, None)
+    lines: Iterable[Any]
+    if isinstance(stream.read(0), str):
+        lines = iter(stream.readline, "")
+    else:
+        lines = _capped_lines(stream, MAX_BYTES, name)
+    yield from _jsonl_records(records, lines, MAX_BYTES)
