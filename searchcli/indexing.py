@@ -1,0 +1,347 @@
+"""Build and sync the Whoosh index: incremental updates, atomic rebuilds, stats.
+
+One writer per run, one commit per run. Incremental runs compare each file's
+size and mtime with the manifest and re-read only what changed. Rebuilds write
+a fresh data folder and switch `CURRENT` to it only once it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any
+
+from whoosh import index as whoosh_index
+
+from . import store
+from .documents import SourceFile, parse_file, parse_stream, walk
+from .errors import (
+    BadDocument,
+    IndexCorrupt,
+    IndexNotFound,
+    IndexWriteError,
+    SchemaMismatch,
+    SearchError,
+)
+from .models import Document, IndexReport, IndexStats, Skip
+from .schema import SCHEMA_VERSION, make_schema
+
+Progress = Callable[[int, int], None]  # (files done, files to read)
+
+DEFAULT_PATHS = ("corpus",)
+# Memory for Whoosh's in-RAM posting buffer before it spills to a temp run.
+WRITER_LIMITMB = 128
+
+
+def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
+    """Open the live Whoosh index: (index, data folder, CURRENT record)."""
+    current = store.read_current(index_dir)
+    if current.get("schema") != SCHEMA_VERSION:
+        raise SchemaMismatch(index_dir, current.get("schema"), SCHEMA_VERSION)
+    data_dir = os.path.join(index_dir, current["data"])
+    try:
+        ix = whoosh_index.open_dir(data_dir)
+    except whoosh_index.EmptyIndexError:
+        raise IndexCorrupt(index_dir, f"no Whoosh index in {data_dir}") from None
+    except (OSError, EOFError, ValueError, whoosh_index.IndexError) as exc:
+        raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+    return ix, data_dir, current
+
+
+def _abs(path: str) -> str:
+    return os.path.abspath(path)
+
+
+class _Run:
+    """The state of one indexing run: counters, skips, ids seen."""
+
+    def __init__(self, on_skip: Callable[[Skip], None] | None) -> None:
+        self.skipped: list[Skip] = []
+        self.on_skip = on_skip
+        self.added = self.updated = self.removed = self.unchanged = 0
+        self.seen_ids: dict[str, str] = {}  # id -> where it came from, this run
+
+    def skip(self, s: Skip) -> None:
+        self.skipped.append(s)
+        if self.on_skip:
+            self.on_skip(s)
+
+    def accept(self, doc: Document) -> bool:
+        """False (and a skip) for an id already taken in this run: the first wins."""
+        first = self.seen_ids.get(doc.id)
+        if first is not None:
+            self.skip(Skip(doc.path or "-", f"duplicate id {doc.id!r} (first in {first})"))
+            return False
+        self.seen_ids[doc.id] = doc.path or "-"
+        return True
+
+    def documents(self, sf: SourceFile, fmt: str | None) -> Iterator[Document]:
+        try:
+            for item in parse_file(sf, fmt):
+                if isinstance(item, Skip):
+                    self.skip(item)
+                elif self.accept(item):
+                    yield item
+        except BadDocument as exc:
+            self.skip(Skip(exc.path, exc.reason, exc.line))
+        except OSError as exc:
+            self.skip(Skip(sf.path, exc.strerror or str(exc)))
+
+    def report(self, started: float, rebuilt: bool) -> IndexReport:
+        return IndexReport(
+            added=self.added,
+            updated=self.updated,
+            removed=self.removed,
+            unchanged=self.unchanged,
+            skipped=tuple(self.skipped),
+            seconds=time.perf_counter() - started,
+            rebuilt=rebuilt,
+        )
+
+
+def _fields(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "body": doc.body,
+        "source": doc.source,
+        "path": doc.path,
+        "date": doc.date or "",
+        "spell": f"{doc.title}\n{doc.body}",
+    }
+
+
+def _split_paths(paths: Sequence[str]) -> tuple[list[str], bool]:
+    files = [p for p in paths if p != "-"]
+    return files, len(files) != len(paths)
+
+
+def _walk(paths: list[str], run: _Run) -> list[SourceFile]:
+    return list(walk(paths, run.skip))
+
+
+def _add_stream(writer: Any, run: _Run, stdin: IO[bytes] | None, update: bool) -> None:
+    if stdin is None:
+        return
+    for item in parse_stream(stdin, "-"):
+        if isinstance(item, Skip):
+            run.skip(item)
+        elif run.accept(item):
+            (writer.update_document if update else writer.add_document)(**_fields(item))
+            run.added += 1
+
+
+def _commit(writer: Any, data_dir: str, manifest: store.Manifest) -> int:
+    """Write the manifest for the coming generation, then commit; returns the generation."""
+    generation = writer.generation
+    store.write_manifest(data_dir, generation, manifest)
+    writer.commit(merge=True)
+    store.prune_manifests(data_dir, generation)
+    return generation
+
+
+def _os_error(index_dir: str, exc: OSError) -> IndexWriteError:
+    reason = exc.strerror or str(exc)
+    return IndexWriteError(
+        f"could not write the index in {index_dir}: {reason}. The previous index is unchanged."
+    )
+
+
+def rebuild(
+    paths: Sequence[str],
+    index_dir: str,
+    *,
+    fmt: str | None = None,
+    stdin: IO[bytes] | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+) -> IndexReport:
+    """Build a fresh index beside the live one and switch to it when complete."""
+    with store.write_lock(index_dir, wait):
+        return _rebuild_locked(paths, index_dir, fmt, stdin, on_skip, progress)
+
+
+def _rebuild_locked(
+    paths: Sequence[str],
+    index_dir: str,
+    fmt: str | None,
+    stdin: IO[bytes] | None,
+    on_skip: Callable[[Skip], None] | None,
+    progress: Progress | None,
+) -> IndexReport:
+    started = time.perf_counter()
+    run = _Run(on_skip)
+    file_paths, _ = _split_paths(paths)
+    try:
+        current = store.read_current(index_dir)
+    except SearchError:
+        current = None
+    store.remove_stale_data_dirs(index_dir, current["data"] if current else None)
+    data_dir = ""
+    try:
+        data_dir = store.new_data_dir(index_dir)
+        ix = whoosh_index.create_in(data_dir, make_schema())
+        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        try:
+            files = _walk(file_paths, run)
+            manifest = store.Manifest(SCHEMA_VERSION, roots=[_abs(p) for p in file_paths])
+            for done, sf in enumerate(files, 1):
+                ids = []
+                for doc in run.documents(sf, fmt):
+                    writer.add_document(**_fields(doc))
+                    ids.append(doc.id)
+                run.added += len(ids)
+                manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids]
+                if progress:
+                    progress(done, len(files))
+            _add_stream(writer, run, stdin, update=False)
+            _commit(writer, data_dir, manifest)
+        except BaseException:
+            writer.cancel()
+            raise
+        store.switch_current(index_dir, data_dir, SCHEMA_VERSION)
+    except OSError as exc:
+        if data_dir:
+            store.remove_stale_data_dirs(index_dir, current["data"] if current else None)
+        raise _os_error(index_dir, exc) from None
+    store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
+    return run.report(started, rebuilt=True)
+
+
+def _manifest_from_index(ix: Any) -> store.Manifest:
+    """Recover a manifest from stored fields (size/mtime unknown: every file re-read)."""
+    manifest = store.Manifest(SCHEMA_VERSION)
+    with ix.searcher() as s:
+        for fields in s.all_stored_fields():
+            path = fields.get("path") or ""
+            if path and path != "-":
+                manifest.files.setdefault(_abs(path), [-1, -1, []])[2].append(fields["id"])
+    return manifest
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def update(
+    paths: Sequence[str],
+    index_dir: str,
+    *,
+    fmt: str | None = None,
+    stdin: IO[bytes] | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+) -> IndexReport:
+    """Bring the index in step with `paths`: add new, re-read changed, drop deleted files."""
+    with store.write_lock(index_dir, wait):
+        try:
+            ix, data_dir, _ = open_index(index_dir)
+        except IndexNotFound:
+            return _rebuild_locked(paths, index_dir, fmt, stdin, on_skip, progress)
+        return _update_locked(ix, data_dir, paths, index_dir, fmt, stdin, on_skip, progress)
+
+
+def _update_locked(
+    ix: Any,
+    data_dir: str,
+    paths: Sequence[str],
+    index_dir: str,
+    fmt: str | None,
+    stdin: IO[bytes] | None,
+    on_skip: Callable[[Skip], None] | None,
+    progress: Progress | None,
+) -> IndexReport:
+    started = time.perf_counter()
+    run = _Run(on_skip)
+    file_paths, _ = _split_paths(paths)
+    roots = [_abs(p) for p in file_paths]
+    store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
+    manifest = store.read_manifest(data_dir, ix.latest_generation())
+    if manifest is None:
+        manifest = _manifest_from_index(ix)
+    files = _walk(file_paths, run)
+    seen = {_abs(sf.path) for sf in files}
+    changed: list[SourceFile] = []
+    for sf in files:
+        entry = manifest.files.get(_abs(sf.path))
+        if entry is not None and entry[0] == sf.size and entry[1] == sf.mtime_ns:
+            run.unchanged += len(entry[2])
+            for doc_id in entry[2]:
+                run.seen_ids.setdefault(doc_id, sf.path)
+        else:
+            changed.append(sf)
+    gone = [p for p in manifest.files if p not in seen and _under(p, roots)]
+    if not changed and not gone and stdin is None:
+        return run.report(started, rebuilt=False)
+    try:
+        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        try:
+            old_ids: set[str] = set()
+            for path in gone:
+                old_ids.update(manifest.files.pop(path)[2])
+            for sf in changed:
+                entry = manifest.files.get(_abs(sf.path))
+                if entry is not None:
+                    old_ids.update(entry[2])
+            for doc_id in old_ids:
+                writer.delete_by_term("id", doc_id)
+            for done, sf in enumerate(changed, 1):
+                ids = []
+                for doc in run.documents(sf, fmt):
+                    writer.add_document(**_fields(doc))
+                    ids.append(doc.id)
+                for doc_id in ids:
+                    if doc_id in old_ids:
+                        run.updated += 1
+                    else:
+                        run.added += 1
+                manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids]
+                if progress:
+                    progress(done, len(changed))
+            _add_stream(writer, run, stdin, update=True)
+            new_ids = set(run.seen_ids)
+            run.removed = len(old_ids - new_ids)
+            manifest.roots = sorted(set(manifest.roots) | set(roots))
+            _commit(writer, data_dir, manifest)
+        except BaseException:
+            writer.cancel()
+            raise
+    except OSError as exc:
+        raise _os_error(index_dir, exc) from None
+    return run.report(started, rebuilt=False)
+
+
+def recorded_roots(index_dir: str) -> list[str]:
+    """The folders/files an existing index was built from, or [] when there is none."""
+    try:
+        ix, data_dir, _ = open_index(index_dir)
+    except SearchError:
+        return []
+    manifest = store.read_manifest(data_dir, ix.latest_generation())
+    return list(manifest.roots) if manifest else []
+
+
+def _folder_size(path: str) -> int:
+    return sum(e.stat().st_size for e in os.scandir(path) if e.is_file())
+
+
+def stats(index_dir: str) -> IndexStats:
+    ix, data_dir, _ = open_index(index_dir)
+    generation = ix.latest_generation()
+    manifest = store.read_manifest(data_dir, generation)
+    with ix.reader() as reader:
+        documents = reader.doc_count()
+        segments = len(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else 1
+    return IndexStats(
+        path=os.path.abspath(index_dir),
+        documents=documents,
+        size_bytes=_folder_size(data_dir),
+        segments=segments,
+        fields=tuple(ix.schema.names()),
+        schema_version=SCHEMA_VERSION,
+        last_update=manifest.updated if manifest else None,
+        roots=tuple(manifest.roots) if manifest else (),
+    )
