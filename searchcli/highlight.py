@@ -1,0 +1,100 @@
+"""Snippets: the best short window of a document's text, with match offsets.
+
+A snippet is plain text plus (start, end) offsets of the matched words; the
+renderers decide how to show them. Matching uses the same `term_of` as the
+index, so "negotiations" in the text lights up for the query word "negotiate".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from .models import Snippet
+from .schema import WORD_RE, term_of
+
+SNIPPET_CHARS = 220
+# Bodies longer than this are scanned only this far for matches: a bounded cost
+# per hit even for a 10 MB document (matches further in still rank the hit).
+SCAN_CHARS = 200_000
+_SPACE = re.compile(r"\s+")
+
+
+def _best_window(matches: list[tuple[int, int, str]], width: int) -> tuple[int, int]:
+    """The index range [i, j) of matches that fits in `width` chars with the most
+    distinct terms, then the most matches; earliest on ties."""
+    best = (0, 0, 0, 1)  # (distinct, count, i, j)
+    j = 0
+    for i in range(len(matches)):
+        start = matches[i][0]
+        j = max(j, i + 1)
+        while j < len(matches) and matches[j][1] - start <= width:
+            j += 1
+        distinct = len({m[2] for m in matches[i:j]})
+        if (distinct, j - i) > best[:2]:
+            best = (distinct, j - i, i, j)
+    return best[2], best[3]
+
+
+def _collapse(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Fold runs of white space to one space, moving the spans with the text."""
+    out: list[str] = []
+    shift = [0] * (len(text) + 1)  # old offset -> new offset
+    pos = 0
+    new_len = 0
+    for m in _SPACE.finditer(text):
+        seg = text[pos : m.start()]
+        for k in range(pos, m.start()):
+            shift[k] = new_len + (k - pos)
+        out.append(seg)
+        new_len += len(seg)
+        for k in range(m.start(), m.end()):
+            shift[k] = new_len
+        out.append(" ")
+        new_len += 1
+        pos = m.end()
+    for k in range(pos, len(text) + 1):
+        shift[k] = new_len + (k - pos)
+    out.append(text[pos:])
+    return "".join(out), [(shift[s], shift[e]) for s, e in spans]
+
+
+def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) -> Snippet:
+    """The window of `text` around the best cluster of words whose term is in `terms`."""
+    if not text:
+        return Snippet("")
+    scan = text[:SCAN_CHARS]
+    matches = (
+        [
+            (m.start(), m.end(), t)
+            for m in WORD_RE.finditer(scan)
+            if (t := term_of(m.group())) in terms
+        ]
+        if terms
+        else []
+    )
+    if matches:
+        i, j = _best_window(matches, width)
+        first, last = matches[i][0], matches[j - 1][1]
+        pad = max(0, (width - (last - first)) // 2)
+        start = max(0, first - pad)
+        end = min(len(text), max(last, start + width))
+    else:
+        i = j = 0
+        start, end = 0, min(len(text), width)
+    # Do not cut words in half at either end.
+    if start > 0:
+        space = text.find(" ", start, matches[i][0] if matches else end)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", matches[j - 1][1] if matches else start, end)
+        end = space if space > start else end
+    spans = [(s - start, e - start) for s, e, _ in matches[i:j]]
+    body, spans = _collapse(text[start:end], spans)
+    lead = len(body) - len(body.lstrip())
+    body = body.strip()
+    spans = [(s - lead, e - lead) for s, e in spans]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    spans = [(s + len(prefix), e + len(prefix)) for s, e in spans]
+    return Snippet(prefix + body + suffix, tuple(spans))
