@@ -22,8 +22,7 @@ class IndexLocked(SearchError):
     def __init__(self, path: str, pid: int | None) -> None:
         who = f"process {pid}" if pid else "another process"
         super().__init__(
-            f"index {path} is being updated by {who}; wait for it to finish "
-            "or pass --wait SECONDS"
+            f"index {path} is being updated by {who}; wait for it to finish or pass --wait SECONDS"
         )
         self.path = path
         self.pid = pid

@@ -1,0 +1,69 @@
+"""searchcli: full-text search for the terminal, usable as a library.
+
+    from searchcli import build_index, update_index, search, Searcher
+
+    build_index(["corpus"], "index")            # fresh, atomic
+    update_index(["corpus"], "index")           # incremental
+    result = search("index", "peace agreement")
+    for hit in result.hits:
+        print(hit.rank, hit.title, hit.snippet.text)
+
+No click and no Rich in here: those belong to the command line.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    BadDocument,
+    IndexCorrupt,
+    IndexLocked,
+    IndexNotFound,
+    IndexWriteError,
+    QueryError,
+    SchemaMismatch,
+    SearchError,
+)
+from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip, Snippet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BadDocument",
+    "Document",
+    "Hit",
+    "IndexCorrupt",
+    "IndexLocked",
+    "IndexNotFound",
+    "IndexReport",
+    "IndexStats",
+    "IndexWriteError",
+    "QueryError",
+    "SchemaMismatch",
+    "SearchError",
+    "SearchResult",
+    "Searcher",
+    "Skip",
+    "Snippet",
+    "build_index",
+    "index_stats",
+    "search",
+    "update_index",
+]
+
+
+def __getattr__(name: str) -> object:
+    # The engine (and Whoosh) is imported on first use, so `import searchcli`
+    # and commands that do not search stay quick to start.
+    if name in ("Searcher", "search"):
+        from . import searching
+
+        return getattr(searching, name)
+    if name in ("build_index", "update_index", "index_stats"):
+        from . import indexing
+
+        return {
+            "build_index": indexing.rebuild,
+            "update_index": indexing.update,
+            "index_stats": indexing.stats,
+        }[name]
+    raise AttributeError(f"module 'searchcli' has no attribute {name!r}")

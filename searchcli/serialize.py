@@ -1,0 +1,78 @@
+"""Output for programs: JSON, JSON lines, TSV and paths, with stable keys.
+
+Every writer takes a binary stream so that file names that are not valid
+UTF-8 round-trip byte for byte (they travel as surrogate escapes inside str).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from typing import IO, Any
+
+from .models import Hit
+
+HIT_KEYS = ("rank", "score", "id", "title", "source", "path", "date", "snippet", "highlights")
+TSV_KEYS = HIT_KEYS[:-1]  # offsets make no sense in a table
+
+
+def dumps(obj: Any) -> str:
+    """One line of JSON; non-ASCII kept readable, control characters escaped."""
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _utf8(text: str) -> bytes:
+    """Text as it was read: file names that are not UTF-8 get their own bytes back."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _json_bytes(text: str) -> bytes:
+    # Always valid UTF-8: a file name's undecodable byte (a lone surrogate in
+    # str) becomes the JSON escape "\udcXX", which json.loads turns back into
+    # the same str, and os.fsencode into the original byte.
+    return text.encode("utf-8", "backslashreplace")
+
+
+def write_json(out: IO[bytes], obj: Any) -> None:
+    out.write(_json_bytes(json.dumps(obj, ensure_ascii=False, indent=2) + "\n"))
+
+
+def write_jsonl(out: IO[bytes], objs: Iterable[Any]) -> None:
+    for obj in objs:
+        out.write(_json_bytes(dumps(obj) + "\n"))
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_field(value: object) -> str:
+    """A TSV cell: tabs, newlines and backslashes escaped, None as empty."""
+    if value is None:
+        return ""
+    return str(value).translate(_TSV_ESCAPES)
+
+
+def write_tsv(out: IO[bytes], hits: Iterable[Hit], header: bool = True) -> None:
+    if header:
+        out.write(_utf8("\t".join(TSV_KEYS) + "\n"))
+    for hit in hits:
+        row = hit.to_dict()
+        out.write(_utf8("\t".join(tsv_field(row[k]) for k in TSV_KEYS) + "\n"))
+
+
+def hit_location(hit: Hit) -> str:
+    """Where a hit lives: its file when it came from one, else its source."""
+    return hit.path if hit.path and hit.path != "-" else hit.source
+
+
+def write_paths(out: IO[bytes], hits: Iterable[Hit], nul: bool = False) -> None:
+    """Each distinct location once, in rank order, like `grep -l`."""
+    end = b"\0" if nul else b"\n"
+    seen: set[str] = set()
+    for hit in hits:
+        where = hit_location(hit)
+        if where in seen:
+            continue
+        seen.add(where)
+        out.write(os.fsencode(where) + end)
