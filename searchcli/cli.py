@@ -418,5 +418,54 @@ def stats(index_dir: str, as_json: bool) -> None:
     print_stats(console, info)
 
 
+@cli.command()
+@click.argument("doc_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def show(doc_id: str, index_dir: str, as_json: bool) -> None:
+    """Print the stored document with id DOC_ID."""
+    from .searching import Searcher
+
+    with Searcher(index_dir) as searcher:
+        doc = searcher.document(doc_id)
+    if doc is None:
+        warn(f"no document with id {doc_id!r}")
+        sys.exit(ExitStatus.NOT_FOUND)
+    if as_json:
+        from .serialize import write_json
+
+        write_json(stdout_bytes(), doc.to_dict())
+        return
+    from .render import print_document
+
+    console, _ = consoles()
+    print_document(console, doc)
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def check(index_dir: str, as_json: bool) -> None:
+    """Verify the index: every segment opens, every stored document reads,
+    the document count matches the manifest. Exit 2 when damaged."""
+    from .checking import check_index
+
+    report = check_index(index_dir)
+    if as_json:
+        from .serialize import write_json
+
+        write_json(stdout_bytes(), report.to_dict())
+    else:
+        click.echo(f"{report.documents} documents checked", err=True)
+        for problem in report.problems:
+            warn(problem)
+    if not report.ok:
+        fail(
+            f"index {index_dir} is damaged. Rebuild it with: "
+            f"searchcli index --rebuild --index {index_dir}"
+        )
+    click.echo("index is healthy", err=True)
+
+
 def main() -> None:
     cli(prog_name="searchcli")

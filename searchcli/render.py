@@ -15,7 +15,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .models import Hit, IndexReport, IndexStats, SearchResult, Skip
+from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip
 from .text import clean_line, clean_text
 
 MATCH_STYLE = "bold yellow"
@@ -69,6 +69,17 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
     err.print(Text(summary, style=DIM))
     if result.suggestion:
         err.print(Text.assemble("did you mean: ", (clean_line(result.suggestion), "bold")))
+
+
+def print_document(console: Console, doc: Document) -> None:
+    console.print(safe(doc.title or "(untitled)", TITLE_STYLE))
+    meta = safe(doc.source, "cyan")
+    if doc.date:
+        meta.append(f"  {clean_line(doc.date)}", style=DIM)
+    meta.append(f"  id {clean_line(doc.id)}", style=DIM)
+    console.print(meta)
+    console.print()
+    console.print(Text(clean_text(doc.body)))
 
 
 def print_stats(console: Console, stats: IndexStats) -> None:

@@ -26,7 +26,7 @@ from whoosh.qparser import plugins as qplugins
 from .errors import IndexCorrupt, QueryError
 from .highlight import make_snippet
 from .indexing import open_index
-from .models import Hit, SearchResult
+from .models import Document, Hit, SearchResult
 from .schema import WORD_RE, fold, term_of, terms
 from .store import resolve_index_dir
 
@@ -183,6 +183,20 @@ class Searcher:
             limit=limit,
             mode=used,
             suggestion=suggestion,
+        )
+
+    def document(self, doc_id: str) -> Document | None:
+        """The stored document with this id, or None."""
+        fields = self._searcher.document(id=doc_id)
+        if fields is None:
+            return None
+        return Document(
+            id=fields.get("id", ""),
+            title=fields.get("title", ""),
+            body=fields.get("body", ""),
+            source=fields.get("source", ""),
+            path=fields.get("path", ""),
+            date=fields.get("date") or None,
         )
 
     def _run(self, q: wq.Query, depth: int) -> Any:
