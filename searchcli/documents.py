@@ -69,14 +69,16 @@ class SourceFile:
 
 
 def walk(paths: Iterable[str], on_skip: Callable[[Skip], None]) -> Iterator[SourceFile]:
-    """Every file to index under `paths`, in sorted order.
+    """Every file to index under `paths`, in a deterministic order.
 
-    Folders are walked recursively; there only files with a supported extension are
-    taken and dot-names are passed over silently. A file named directly is taken whatever
-    its name. Dangling links, symlink loops, FIFOs, sockets, devices, unreadable folders
-    and missing paths go to on_skip. Symlinked folders are followed, but never into a
-    folder that is already being walked.
+    Folders are walked recursively in sorted order; there only files with a supported
+    extension are taken and dot-names are passed over silently. A file named directly is
+    taken whatever its name. Dangling links, symlink loops, FIFOs, sockets, devices,
+    unreadable folders and missing paths go to on_skip. Symlinked folders are followed
+    after the real tree under the same root, and only into folders not walked yet, so a
+    loop or a second link to one folder never yields a file twice.
     """
+    walker = _Walker(on_skip)
     for top in paths:
         try:
             st = os.stat(top)
@@ -84,7 +86,7 @@ def walk(paths: Iterable[str], on_skip: Callable[[Skip], None]) -> Iterator[Sour
             on_skip(Skip(top, _stat_problem(top, exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk_folder(top, st, on_skip)
+            yield from walker.tree(top, (st.st_dev, st.st_ino))
         elif stat.S_ISREG(st.st_mode):
             name = os.path.basename(os.path.normpath(top))
             yield SourceFile(top, safe_name(name), st.st_size, st.st_mtime_ns)
@@ -92,40 +94,78 @@ def walk(paths: Iterable[str], on_skip: Callable[[Skip], None]) -> Iterator[Sour
             on_skip(Skip(top, _kind(st.st_mode)))
 
 
-def _walk_folder(
-    top: str, top_st: os.stat_result, on_skip: Callable[[Skip], None]
-) -> Iterator[SourceFile]:
-    """Depth-first over sorted entries with an explicit stack (no recursion limit)."""
-    root_id = (top_st.st_dev, top_st.st_ino)
-    walked = {root_id}  # every folder entered, to not walk one twice through links
-    first = _listing(top, "", on_skip)
-    stack: list[tuple[Iterator[tuple[os.DirEntry[str], str]], tuple[int, int]]] = []
-    if first is not None:
-        stack.append((first, root_id))
-    while stack:
-        entry, key = next(stack[-1][0], (None, ""))
-        if entry is None:
-            stack.pop()
-            continue
-        try:
-            if entry.is_dir():
-                st = entry.stat()
-                folder = (st.st_dev, st.st_ino)
-                if folder in walked:
-                    on_skip(Skip(entry.path, _repeat(folder, [f for _, f in stack])))
-                    continue
-                walked.add(folder)
-                listing = _listing(entry.path, key + "/", on_skip)
-                if listing is not None:
-                    stack.append((listing, folder))
-            elif entry.is_file():
-                if os.path.splitext(entry.name)[1].lower() in EXTENSIONS:
-                    st = entry.stat()
-                    yield SourceFile(entry.path, key, st.st_size, st.st_mtime_ns)
+_FolderId = tuple[int, int]  # (st_dev, st_ino)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """The folders from a root down to one folder, as a linked list (cheap to extend)."""
+
+    folder: _FolderId
+    parent: _Chain | None = None
+
+    def __contains__(self, folder: object) -> bool:
+        node: _Chain | None = self
+        while node is not None:
+            if node.folder == folder:
+                return True
+            node = node.parent
+        return False
+
+
+class _Walker:
+    def __init__(self, on_skip: Callable[[Skip], None]) -> None:
+        self.on_skip = on_skip
+        self.walked: set[_FolderId] = set()  # every folder entered, across all roots
+
+    def tree(self, top: str, folder: _FolderId) -> Iterator[SourceFile]:
+        """The real tree under top first, then the trees its folder symlinks lead to."""
+        pending: list[tuple[str, str, _FolderId, _Chain | None]] = [(top, "", folder, None)]
+        while pending:
+            path, prefix, folder, parents = pending.pop(0)
+            if parents is not None and folder in parents:
+                self.on_skip(Skip(path, "symlink loop (links back to a folder it is inside)"))
+            elif folder in self.walked:
+                self.on_skip(Skip(path, "folder already walked through another path"))
             else:
-                on_skip(Skip(entry.path, _odd_entry(entry)))
-        except OSError as exc:
-            on_skip(Skip(entry.path, _stat_problem(entry.path, exc)))
+                self.walked.add(folder)
+                yield from self._real_tree(path, prefix, _Chain(folder, parents), pending)
+
+    def _real_tree(
+        self, top: str, prefix: str, chain: _Chain, pending: list[Any]
+    ) -> Iterator[SourceFile]:
+        """Depth-first over sorted entries with an explicit stack (no recursion limit);
+        symlinked folders are put on `pending` rather than entered."""
+        stack: list[tuple[Iterator[tuple[os.DirEntry[str], str]], _Chain]] = []
+        listing = _listing(top, prefix, self.on_skip)
+        if listing is not None:
+            stack.append((listing, chain))
+        while stack:
+            entry, key = next(stack[-1][0], (None, ""))
+            if entry is None:
+                stack.pop()
+                continue
+            try:
+                if entry.is_dir():
+                    st = entry.stat()
+                    folder = (st.st_dev, st.st_ino)
+                    if entry.is_symlink():
+                        pending.append((entry.path, key + "/", folder, stack[-1][1]))
+                    elif folder in self.walked:
+                        self.on_skip(Skip(entry.path, "folder already walked through another path"))
+                    else:
+                        self.walked.add(folder)
+                        listing = _listing(entry.path, key + "/", self.on_skip)
+                        if listing is not None:
+                            stack.append((listing, _Chain(folder, stack[-1][1])))
+                elif entry.is_file():
+                    if os.path.splitext(entry.name)[1].lower() in EXTENSIONS:
+                        st = entry.stat()
+                        yield SourceFile(entry.path, key, st.st_size, st.st_mtime_ns)
+                else:
+                    self.on_skip(Skip(entry.path, _odd_entry(entry)))
+            except OSError as exc:
+                self.on_skip(Skip(entry.path, _stat_problem(entry.path, exc)))
 
 
 def _listing(
@@ -139,12 +179,6 @@ def _listing(
         return None
     entries.sort(key=lambda e: e.name)
     return ((e, prefix + safe_name(e.name)) for e in entries)
-
-
-def _repeat(folder: tuple[int, int], ancestors: list[tuple[int, int]]) -> str:
-    if folder in ancestors:
-        return "symlink loop (links back to a folder it is inside)"
-    return "folder already walked through another link"
 
 
 def _odd_entry(entry: os.DirEntry[str]) -> str:

@@ -157,6 +157,7 @@ class _HTMLText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
         self.hidden = 0  # depth inside elements whose text is not content
+        self.pre = 0  # depth inside <pre>, where source newlines are line breaks
         self.capture: str | None = None  # "title" or "h1" while inside the first one
         self.title: list[str] = []
         self.h1: list[str] = []
@@ -181,6 +182,8 @@ class _HTMLText(HTMLParser):
             self.meta.setdefault("canonical", a.get("href", ""))
         elif tag == "time" and a.get("datetime"):
             self.meta.setdefault("time", a["datetime"])
+        if tag == "pre":
+            self.pre += 1
         if tag in _BLOCKS:
             self.chunks.append("\n")
 
@@ -194,6 +197,8 @@ class _HTMLText(HTMLParser):
             self.hidden -= 1
         if tag == self.capture:
             self.capture = None
+        if tag == "pre" and self.pre:
+            self.pre -= 1
         if tag in _BLOCKS:
             self.chunks.append("\n")
 
@@ -205,7 +210,7 @@ class _HTMLText(HTMLParser):
             return
         if self.capture == "h1":
             self.h1.append(data)
-        self.chunks.append(data)
+        self.chunks.append(data if self.pre else " ".join(data.split(None)) or " ")
 
 
 def parse_html(text: str) -> Parsed:
