@@ -18,7 +18,7 @@ import os
 import stat
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from searchcli.errors import BadDocument
 from searchcli.formats import (
@@ -287,7 +287,9 @@ def _read(sf: SourceFile, cap: int) -> bytes:
         if size > cap:
             raise BadDocument(sf.path, _too_large(size, cap))
         try:
-            data = handle.read(cap + 1)
+            data = handle.read(min(size, cap) + 1)  # read(cap) would allocate cap bytes
+            if len(data) > size:  # grew since fstat, or a size-less file such as in /proc
+                data += handle.read(cap + 1 - len(data))
         except OSError as exc:
             raise BadDocument(sf.path, f"read error ({_strerror(exc)})") from None
     if len(data) > cap:  # grew since fstat
@@ -454,7 +456,7 @@ def _capped_lines(handle: IO[bytes], cap: int, path: str) -> Iterator[bytes | No
         yield None
 
 
-def parse_stream(stream: IO[bytes], name: str = "-") -> Iterator[Document | Skip]:
+def parse_stream(stream: IO[bytes] | IO[str], name: str = "-") -> Iterator[Document | Skip]:
     """Documents from JSON lines on a stream (e.g. sys.stdin.buffer). Ids default to
     `name#N`; source and path to `name`. A text stream works too."""
     records = _Records(name, name, None)
@@ -462,5 +464,5 @@ def parse_stream(stream: IO[bytes], name: str = "-") -> Iterator[Document | Skip
     if isinstance(stream.read(0), str):
         lines = iter(stream.readline, "")
     else:
-        lines = _capped_lines(stream, MAX_BYTES, name)
+        lines = _capped_lines(cast(IO[bytes], stream), MAX_BYTES, name)
     yield from _jsonl_records(records, lines, MAX_BYTES)

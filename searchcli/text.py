@@ -36,6 +36,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x00asm", "WebAssembly module"),
 )
 
+_MAGIC_FIRST = frozenset(magic[:1] for magic, _ in _MAGIC)
+
 # Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -60,9 +62,10 @@ def bom_encoding(data: bytes) -> tuple[str | None, int]:
 
 def binary_reason(head: bytes) -> str | None:
     """Why the first bytes of a file say it is not text, or None if it looks like text."""
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            return f"binary ({what})"
+    if head[:1] in _MAGIC_FIRST:
+        for magic, what in _MAGIC:
+            if head.startswith(magic):
+                return f"binary ({what})"
     encoding, skip = bom_encoding(head)
     if encoding is not None and encoding != "utf-8":
         return None  # UTF-16/32 text is full of NUL bytes by design
@@ -136,9 +139,15 @@ def clean_line(text: str) -> str:
 def clean_body(text: str) -> str:
     """clean_text, trailing spaces dropped, runs of blank lines collapsed to one."""
     text = clean_text(text)
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_SPACE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
+
+
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

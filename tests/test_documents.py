@@ -617,9 +617,9 @@ def test_walk_odd_names(tmp_path: Path) -> None:
     assert os.fsencode(latin.path) == raw  # the path still opens the file
     doc = one(Path(latin.path))
     assert (doc.title, doc.id, doc.source) == ("Latin name", "caf\\xe9 bad.txt", "caf\\xe9 bad.txt")
-    doc = next(iter(parse_file(by_key["new\\x0aline.txt"])))
-    assert isinstance(doc, Document) and doc.source == "new\\x0aline.txt"
-    json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
+    (item,) = parse_file(by_key["new\\x0aline.txt"])
+    assert isinstance(item, Document) and item.source == "new\\x0aline.txt"
+    json.dumps(item.to_dict(), ensure_ascii=False).encode("utf-8")
 
 
 def test_walk_deeply_nested(tmp_path: Path) -> None:
