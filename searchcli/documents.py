@@ -1,6 +1,6 @@
 """Find input files and turn them into Document records. No Whoosh here.
 
-    walk(paths, on_skip)      -> SourceFile for every file to index, sorted, deterministic
+    walk(paths, on_skip)      -> SourceFile for every file to index, sorted (walking.py)
     parse_file(sf, fmt=None)  -> Document, or Skip for a bad record inside a multi-record file
     parse_stream(stream)      -> the same for JSON lines read from a stream (stdin)
 
@@ -16,14 +16,16 @@ import errno
 import json
 import os
 import stat
-from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Generator, Iterable, Iterator
 from typing import IO, Any, cast
 
 from searchcli.errors import BadDocument
 from searchcli.formats import (
+    EXTENSIONS,
+    FORMATS,
     Parsed,
     RecordError,
+    format_of,
     parse_html,
     parse_markdown,
     parse_record,
@@ -36,188 +38,29 @@ from searchcli.text import (
     bom_encoding,
     clean_body,
     clean_line,
+    declared_charset,
     decode_bytes,
     normalise_date,
-    safe_name,
 )
+from searchcli.walking import SourceFile, file_kind, os_reason, walk
 
-FORMATS: tuple[str, ...] = ("txt", "md", "html", "json", "jsonl")
-EXTENSIONS: dict[str, str] = {
-    ".txt": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-}
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "JSON_MAX_BYTES",
+    "MAX_BYTES",
+    "SourceFile",
+    "format_of",
+    "parse_file",
+    "parse_stream",
+    "walk",
+]
+
 MAX_BYTES = 10 * 1024 * 1024  # single-document files (txt, md, html) and each JSON line
 JSON_MAX_BYTES = 256 * 1024 * 1024  # a .json file is parsed whole, so it has its own cap
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    path: str  # as given or joined while walking; may hold surrogate escapes (os.fsencode)
-    key: str  # path under the walked root with "/" (base name for a file named directly);
-    # control characters and undecodable bytes shown as \xNN, so it prints and encodes
-    size: int
-    mtime_ns: int
-
-
-# -- walking -----------------------------------------------------------------------------
-
-
-def walk(paths: Iterable[str], on_skip: Callable[[Skip], None]) -> Iterator[SourceFile]:
-    """Every file to index under `paths`, in a deterministic order.
-
-    Folders are walked recursively in sorted order; there only files with a supported
-    extension are taken and dot-names are passed over silently. A file named directly is
-    taken whatever its name. Dangling links, symlink loops, FIFOs, sockets, devices,
-    unreadable folders and missing paths go to on_skip. Symlinked folders are followed
-    after the real tree under the same root, and only into folders not walked yet, so a
-    loop or a second link to one folder never yields a file twice.
-    """
-    walker = _Walker(on_skip)
-    for top in paths:
-        try:
-            st = os.stat(top)
-        except OSError as exc:
-            on_skip(Skip(top, _stat_problem(top, exc)))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            yield from walker.tree(top, (st.st_dev, st.st_ino))
-        elif stat.S_ISREG(st.st_mode):
-            name = os.path.basename(os.path.normpath(top))
-            yield SourceFile(top, safe_name(name), st.st_size, st.st_mtime_ns)
-        else:
-            on_skip(Skip(top, _kind(st.st_mode)))
-
-
-_FolderId = tuple[int, int]  # (st_dev, st_ino)
-
-
-@dataclass(frozen=True)
-class _Chain:
-    """The folders from a root down to one folder, as a linked list (cheap to extend)."""
-
-    folder: _FolderId
-    parent: _Chain | None = None
-
-    def __contains__(self, folder: object) -> bool:
-        node: _Chain | None = self
-        while node is not None:
-            if node.folder == folder:
-                return True
-            node = node.parent
-        return False
-
-
-class _Walker:
-    def __init__(self, on_skip: Callable[[Skip], None]) -> None:
-        self.on_skip = on_skip
-        self.walked: set[_FolderId] = set()  # every folder entered, across all roots
-
-    def tree(self, top: str, folder: _FolderId) -> Iterator[SourceFile]:
-        """The real tree under top first, then the trees its folder symlinks lead to."""
-        pending: list[tuple[str, str, _FolderId, _Chain | None]] = [(top, "", folder, None)]
-        while pending:
-            path, prefix, folder, parents = pending.pop(0)
-            if parents is not None and folder in parents:
-                self.on_skip(Skip(path, "symlink loop (links back to a folder it is inside)"))
-            elif folder in self.walked:
-                self.on_skip(Skip(path, "folder already walked through another path"))
-            else:
-                self.walked.add(folder)
-                yield from self._real_tree(path, prefix, _Chain(folder, parents), pending)
-
-    def _real_tree(
-        self, top: str, prefix: str, chain: _Chain, pending: list[Any]
-    ) -> Iterator[SourceFile]:
-        """Depth-first over sorted entries with an explicit stack (no recursion limit);
-        symlinked folders are put on `pending` rather than entered."""
-        stack: list[tuple[Iterator[tuple[os.DirEntry[str], str]], _Chain]] = []
-        listing = _listing(top, prefix, self.on_skip)
-        if listing is not None:
-            stack.append((listing, chain))
-        while stack:
-            entry, key = next(stack[-1][0], (None, ""))
-            if entry is None:
-                stack.pop()
-                continue
-            try:
-                if entry.is_dir():
-                    st = entry.stat()
-                    folder = (st.st_dev, st.st_ino)
-                    if entry.is_symlink():
-                        pending.append((entry.path, key + "/", folder, stack[-1][1]))
-                    elif folder in self.walked:
-                        self.on_skip(Skip(entry.path, "folder already walked through another path"))
-                    else:
-                        self.walked.add(folder)
-                        listing = _listing(entry.path, key + "/", self.on_skip)
-                        if listing is not None:
-                            stack.append((listing, _Chain(folder, stack[-1][1])))
-                elif entry.is_file():
-                    if os.path.splitext(entry.name)[1].lower() in EXTENSIONS:
-                        st = entry.stat()
-                        yield SourceFile(entry.path, key, st.st_size, st.st_mtime_ns)
-                else:
-                    self.on_skip(Skip(entry.path, _odd_entry(entry)))
-            except OSError as exc:
-                self.on_skip(Skip(entry.path, _stat_problem(entry.path, exc)))
-
-
-def _listing(
-    folder: str, prefix: str, on_skip: Callable[[Skip], None]
-) -> Iterator[tuple[os.DirEntry[str], str]] | None:
-    try:
-        with os.scandir(folder) as it:
-            entries = [e for e in it if not e.name.startswith(".")]
-    except OSError as exc:
-        on_skip(Skip(folder, f"unreadable folder ({_strerror(exc)})"))
-        return None
-    entries.sort(key=lambda e: e.name)
-    return ((e, prefix + safe_name(e.name)) for e in entries)
-
-
-def _odd_entry(entry: os.DirEntry[str]) -> str:
-    try:
-        return _kind(entry.stat().st_mode)
-    except OSError as exc:
-        return _stat_problem(entry.path, exc)
-
-
-def _kind(mode: int) -> str:
-    for test, what in (
-        (stat.S_ISFIFO, "FIFO"),
-        (stat.S_ISSOCK, "socket"),
-        (stat.S_ISCHR, "character device"),
-        (stat.S_ISBLK, "block device"),
-    ):
-        if test(mode):
-            return f"not a regular file ({what})"
-    return "not a regular file"
-
-
-def _stat_problem(path: str, exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return "symlink loop"
-    if exc.errno == errno.ENOENT:
-        return "dangling symlink" if os.path.islink(path) else "no such file or folder"
-    return f"cannot read ({_strerror(exc)})"
-
-
-def _strerror(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
-
-
 # -- parsing files -----------------------------------------------------------------------
-
-
-def format_of(path: str) -> str:
-    """The format a file's extension implies; txt for anything unknown."""
-    return EXTENSIONS.get(os.path.splitext(path)[1].lower(), "txt")
 
 
 def parse_file(
@@ -246,7 +89,7 @@ def parse_file(
     _check_head(sf, data[:SNIFF_BYTES])
     if fmt == "json":
         return iter(_json_documents(sf, decode_bytes(data)))
-    fallback = _html_charset(data) if fmt == "html" else None
+    fallback = declared_charset(data) if fmt == "html" else None
     text = decode_bytes(data, fallback)
     if not text.strip():
         raise BadDocument(sf.path, "empty")
@@ -263,7 +106,7 @@ def _open(sf: SourceFile) -> IO[bytes]:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise BadDocument(sf.path, _kind(mode))
+            raise BadDocument(sf.path, file_kind(mode))
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -278,7 +121,7 @@ def _open_problem(exc: OSError) -> str:
         return "file vanished before it was read"
     if exc.errno == errno.ELOOP:
         return "symlink loop"
-    return f"unreadable ({_strerror(exc)})"
+    return f"unreadable ({os_reason(exc)})"
 
 
 def _read(sf: SourceFile, cap: int) -> bytes:
@@ -291,7 +134,7 @@ def _read(sf: SourceFile, cap: int) -> bytes:
             if len(data) > size:  # grew since fstat, or a size-less file such as in /proc
                 data += handle.read(cap + 1 - len(data))
         except OSError as exc:
-            raise BadDocument(sf.path, f"read error ({_strerror(exc)})") from None
+            raise BadDocument(sf.path, f"read error ({os_reason(exc)})") from None
     if len(data) > cap:  # grew since fstat
         raise BadDocument(sf.path, _too_large(len(data), cap))
     if not data:
@@ -315,19 +158,6 @@ def _check_head(sf: SourceFile, head: bytes) -> None:
     reason = binary_reason(head)
     if reason is not None:
         raise BadDocument(sf.path, reason)
-
-
-def _html_charset(data: bytes) -> str | None:
-    """The charset an HTML file declares in its first KiB (<meta charset=...>)."""
-    head = data[:1024].lower()
-    at = head.find(b"charset=")
-    if at < 0:
-        return None
-    name = head[at + 8 : at + 48].lstrip(b"\"' ")
-    end = 0
-    while end < len(name) and (name[end : end + 1].isalnum() or name[end : end + 1] in b"-_"):
-        end += 1
-    return name[:end].decode("ascii") or None
 
 
 def _document(parsed: Parsed, default_id: str, sf: SourceFile | None, path: str = "") -> Document:
@@ -445,7 +275,7 @@ def _capped_lines(handle: IO[bytes], cap: int, path: str) -> Iterator[bytes | No
         try:
             line = handle.readline(cap + 1)
         except OSError as exc:
-            raise BadDocument(path, f"read error ({_strerror(exc)})") from None
+            raise BadDocument(path, f"read error ({os_reason(exc)})") from None
         if not line:
             return
         if len(line) <= cap or (len(line) == cap + 1 and line.endswith(b"\n")):

@@ -6,6 +6,7 @@ defaults are applied in one place, documents.py, so every format is treated alik
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -13,7 +14,23 @@ from typing import Any
 
 from searchcli.text import truncate
 
+FORMATS: tuple[str, ...] = ("txt", "md", "html", "json", "jsonl")
+EXTENSIONS: dict[str, str] = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 TITLE_MAX = 200  # a "first line" longer than this is a paragraph, not a title
+
+
+def format_of(path: str) -> str:
+    """The format a file's extension implies; txt for anything unknown."""
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower(), "txt")
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,19 @@ def _decode_unmarked(data: bytes, fallback: str | None) -> str:
     return data.decode("latin-1", errors="replace")
 
 
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML file declares in its first KiB (<meta charset=...>), if any."""
+    head = data[:1024].lower()
+    at = head.find(b"charset=")
+    if at < 0:
+        return None
+    name = head[at + 8 : at + 48].lstrip(b"\"' ")
+    end = 0
+    while end < len(name) and (name[end : end + 1].isalnum() or name[end : end + 1] in b"-_"):
+        end += 1
+    return name[:end].decode("ascii") or None
+
+
 # Terminal escape sequences, removed whole: CSI (ESC [) with its parameters, the string
 # commands OSC/DCS/SOS/PM/APC (ESC ] P X ^ _) up to their terminator (BEL or ST) or the end
 # of the line when unterminated, and any other ESC + intermediates + final byte. Each

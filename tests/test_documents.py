@@ -528,6 +528,10 @@ def test_walk_sorted_filtered_with_keys(tmp_path: Path) -> None:
     assert files[0].path == os.path.join(str(tmp_path), "a.txt")
     assert files[0].size == 1 and files[0].mtime_ns == os.stat(files[0].path).st_mtime_ns
     assert list(walk([str(tmp_path)], print)) == files  # deterministic
+    again, skips = walked(tmp_path / "sub", tmp_path)  # named twice: walked once
+    outside = [f.key for f in files if not f.key.startswith("sub/")]
+    assert [f.key for f in again] == ["deep/y.md", "z.txt", *outside]
+    assert skips == [Skip(str(tmp_path / "sub"), "folder already walked through another path")]
 
 
 def test_walk_file_named_directly_and_missing_paths(tmp_path: Path) -> None:
