@@ -125,7 +125,7 @@ def query_options(f: F) -> F:
 
 
 def stdout_bytes() -> IO[bytes]:
-    return click.get_binary_stream("stdout")
+    return sys.stdout.buffer
 
 
 @click.group(cls=SearchCLI, context_settings={"help_option_names": ["-h", "--help"]})
@@ -185,7 +185,7 @@ def index(
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         fail(f"no such file or folder: {missing[0]}")
-    stdin = click.get_binary_stream("stdin") if "-" in paths else None
+    stdin = sys.stdin.buffer if "-" in paths else None
     _, err = consoles()
 
     def on_skip(s: Skip) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import Stemmer
@@ -139,7 +139,7 @@ class SearchAnalyzer(Analyzer):
             t.text = term
             t.boost = 1.0
             if keeporiginal:
-                t.original = word
+                t.original = word  # type: ignore[attr-defined]
             if positions:
                 t.pos = pos
             if chars:
@@ -157,11 +157,11 @@ class FastText(fields.TEXT):
     ones `SearchAnalyzer` produces for queries.
     """
 
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: Any, **kwargs: Any) -> Generator[tuple[bytes, int, float, bytes]]:
         poses: defaultdict[str, list[int]] = defaultdict(list)
         for pos, term in enumerate(terms(value)):
             poses[term].append(pos)
-        fmt = self.format
+        fmt: Any = self.format
         boost = fmt.field_boost
         encode = fmt.encode
         for term, plist in poses.items():
@@ -175,7 +175,7 @@ class SpellingWords(fields.FieldType):
     def __init__(self) -> None:
         super().__init__(formats.Existence(), SearchAnalyzer(), scorable=False, stored=False)
 
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: Any, **kwargs: Any) -> Generator[tuple[bytes, int, float, bytes]]:
         words = {fold(w) for w in WORD_RE.findall(value)}
         for w in words:
             if len(w) > 2 and not w.isdigit():

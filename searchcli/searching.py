@@ -83,6 +83,23 @@ def _bound(q: wq.Query) -> wq.Query:
     return q.accept(swap)
 
 
+def _negations_exclude(q: wq.Query) -> wq.Query:
+    """In an Or, `NOT x` must still exclude x, not add every document without x."""
+
+    def fix(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Or):
+            nots = [c for c in node.subqueries if isinstance(c, wq.Not)]
+            if nots:
+                rest = [c for c in node.subqueries if not isinstance(c, wq.Not)]
+                if not rest:
+                    return node
+                positive = rest[0] if len(rest) == 1 else wq.Or(rest, boost=node.boost)
+                return wq.AndNot(positive, wq.Or([n.query for n in nots]))
+        return node
+
+    return q.accept(fix)
+
+
 def _make_parser(schema: Any, group: Any) -> QueryParser:
     parser = MultifieldParser(
         list(SEARCH_FIELDS), schema, fieldboosts={"title": TITLE_BOOST}, group=group
@@ -143,7 +160,7 @@ class Searcher:
             q = None
         if q is None or q is wq.NullQuery or _has_errors(q):
             q = parser.parse(_plain_words(text))
-        return _bound(q)
+        return _bound(_negations_exclude(q))
 
     def search(
         self,

@@ -1,0 +1,201 @@
+"""CLI tests in-process with CliRunner: stdout and stderr checked separately."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searchcli.cli import cli
+
+SEED = "000_9c47cbdf3046b2eb.txt"
+
+
+@pytest.fixture
+def run():  # type: ignore[no-untyped-def]
+    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        runner = CliRunner()
+        return runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_every_command_has_help(run) -> None:  # type: ignore[no-untyped-def]
+    for name, command in cli.commands.items():
+        assert command.help, f"{name} has no help text"
+        result = run(name, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_index_then_search_as_a_user_would(run, corpus_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ix = str(tmp_path / "ix")
+    built = run("index", str(corpus_copy), "--index", ix)
+    assert built.exit_code == 0
+    assert built.stdout == ""  # a summary is for people: stderr
+    assert "added" in built.stderr and "0 skipped" in built.stderr
+
+    found = run("search", "karabakh", "--index", ix)
+    assert found.exit_code == 0
+    assert "Azerbaijan reiterates willingness" in found.stdout
+    assert "of 1 results" in found.stderr and "results" not in found.stdout
+
+    again = run("index", str(corpus_copy), "--index", ix)
+    assert "0 added, 0 updated, 0 removed" in again.stderr
+
+
+def test_index_without_paths_resyncs_recorded_folders(
+    run, corpus_copy: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    ix = str(tmp_path / "ix")
+    run("index", str(corpus_copy), "--index", ix)
+    (corpus_copy / "late.md").write_text("# Late arrival\n\nA xylophone recital.\n")
+    result = run("index", "--index", ix)
+    assert result.exit_code == 0 and "1 added" in result.stderr
+    assert run("search", "xylophone", "--index", ix, "--paths").exit_code == 0
+
+
+def test_index_env_variable(run, corpus_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    env = {"SEARCHCLI_INDEX": str(tmp_path / "env-ix")}
+    assert run("index", str(corpus_copy), env=env).exit_code == 0
+    assert run("search", "karabakh", "--jsonl", env=env).exit_code == 0
+
+
+def test_json_output(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", "karabakh", "--index", str(corpus_index), "--json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "total", "page", "limit", "mode", "suggestion", "hits"}
+    hit = data["hits"][0]
+    assert list(hit) == [
+        "rank",
+        "score",
+        "id",
+        "title",
+        "source",
+        "path",
+        "date",
+        "snippet",
+        "highlights",
+    ]
+    assert hit["id"] == SEED and hit["rank"] == 1
+    for start, end in hit["highlights"]:
+        assert hit["snippet"][start:end].lower().endswith("karabakh")
+    assert result.stderr == ""
+
+
+def test_jsonl_output_one_hit_a_line(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        "search", "river OR city OR train", "--index", str(corpus_index), "--jsonl", "-n", "3"
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    assert [json.loads(line)["rank"] for line in lines] == [1, 2, 3]
+
+
+def test_tsv_output(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", "karabakh", "--index", str(corpus_index), "--tsv")
+    header, row = result.stdout.splitlines()
+    assert header.split("\t") == [
+        "rank",
+        "score",
+        "id",
+        "title",
+        "source",
+        "path",
+        "date",
+        "snippet",
+    ]
+    cells = row.split("\t")
+    assert len(cells) == 8 and cells[2] == SEED
+
+
+def test_paths_output_and_nul(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", "karabakh", "--index", str(corpus_index), "--paths")
+    assert result.stdout.strip().endswith(SEED)
+    nul = run("search", "karabakh OR lentil", "--index", str(corpus_index), "--paths", "-0")
+    parts = nul.stdout_bytes.split(b"\0")
+    assert parts[-1] == b"" and len(parts) >= 3
+    assert all(Path(p.decode()).is_file() for p in parts[:-1])
+    assert len(set(parts)) == len(parts)  # each file once, like grep -l
+
+
+def test_nothing_found_exits_1_with_empty_stdout(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", "qqqqzzzz", "--index", str(corpus_index), "--jsonl")
+    assert result.exit_code == 1 and result.stdout == ""
+
+
+def test_suggestion_in_json(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", "karabkah", "--index", str(corpus_index), "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["suggestion"] == "karabakh"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "x", "--index", "{tmp}/none"], "searchcli index"),
+        (["stats", "--index", "{tmp}/none"], "searchcli index"),
+        (["index", "{tmp}/no-such-folder", "--index", "{tmp}/ix"], "no such file or folder"),
+        (["search", "   ", "--index", "{corpus_index}"], "empty query"),
+        (["search", "x", "-n", "0", "--index", "{corpus_index}"], "Invalid value"),
+    ],
+)
+def test_errors_exit_2_with_a_message_on_stderr(
+    run, tmp_path: Path, corpus_index: Path, args: list[str], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    args = [a.format(tmp=tmp_path, corpus_index=corpus_index) for a in args]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_stats_json(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(run("stats", "--index", str(corpus_index), "--json").stdout)
+    assert data["documents"] >= 8 and data["size_bytes"] > 0 and "title" in data["fields"]
+    assert data["last_update"]
+
+
+def test_show_round_trip(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(run("show", SEED, "--index", str(corpus_index), "--json").stdout)
+    assert data["title"].startswith("Azerbaijan reiterates")
+    assert "Upper Karabakh" in data["body"]
+    assert run("show", "no-such-id", "--index", str(corpus_index)).exit_code == 1
+
+
+def test_batch_jsonl_and_bad_lines(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    queries = "q1\tkarabakh\nlentil soup\nq3\t   \n"
+    result = run("batch", "-", "--index", str(corpus_index), input=queries)
+    assert result.exit_code == 0
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [x["qid"] for x in lines] == ["q1", "2"]
+    assert lines[0]["hits"][0]["id"] == SEED
+    assert "line 3" in result.stderr
+
+
+def test_batch_trec(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        "batch",
+        "-",
+        "--index",
+        str(corpus_index),
+        "--trec",
+        "mytag",
+        "--depth",
+        "5",
+        input="7\tkarabakh OR lentil\n",
+    )
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert rows and all(len(r) == 6 for r in rows)
+    assert [r[3] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    assert {r[0] for r in rows} == {"7"} and {r[1] for r in rows} == {"Q0"}
+    assert {r[5] for r in rows} == {"mytag"}
+    scores = [float(r[4]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_no_color_when_not_a_terminal(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", "karabakh", "--index", str(corpus_index))
+    assert "\x1b" not in result.stdout and "\x1b" not in result.stderr
