@@ -7,9 +7,12 @@ import json
 import os
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from searchcli import documents
 from searchcli.documents import FORMATS, SourceFile, parse_file, parse_stream, walk
@@ -650,3 +653,71 @@ def test_bundled_corpus_parses_cleanly() -> None:
     ids = [d.id for d in docs]  # type: ignore[union-attr]
     assert len(ids) == len(set(ids))
     assert sum("karabakh" in d.body.lower() for d in docs) == 1  # type: ignore[union-attr]
+
+
+# -- properties --------------------------------------------------------------------------
+
+FORBIDDEN = {chr(c) for c in [*range(32), *range(0x7F, 0xA0)]} - {"\n", "\t"}
+
+
+def assert_clean(text: str, *, one_line: bool = False) -> None:
+    assert not FORBIDDEN & set(text), repr(text)
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    if one_line:
+        assert "\n" not in text and "\t" not in text
+    text.encode("utf-8")
+
+
+@given(st.text())
+def test_clean_text_leaves_no_controls_and_is_idempotent(text: str) -> None:
+    cleaned = clean_text(text)
+    assert_clean(cleaned)
+    assert clean_text(cleaned) == cleaned
+    assert_clean(clean_line(text), one_line=True)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+records = st.dictionaries(
+    st.sampled_from(["id", "title", "body", "text", "content", "source", "url", "date", "x"]),
+    json_values,
+)
+
+
+def assert_item(item: Document | Skip) -> None:
+    if isinstance(item, Skip):
+        assert item.reason and (item.line is None or item.line >= 1)
+        return
+    for text in (item.id, item.title, item.source):
+        assert_clean(text, one_line=True)
+    assert_clean(item.body)
+    assert item.id and item.source
+    assert item.date is None or item.date[:4].isdigit()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=600), fmt=st.sampled_from(FORMATS))
+def test_any_bytes_give_documents_or_a_reason(data: bytes, fmt: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"f.{fmt}"
+        path.write_bytes(data)
+        try:
+            items = list(parse_file(source(path)))
+        except BadDocument as exc:
+            assert exc.reason
+            return
+        for item in items:
+            assert_item(item)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(records | json_values, max_size=5))
+def test_any_json_records_give_documents_or_reasons(values: list[object]) -> None:
+    lines = b"\n".join(json.dumps(v).encode() for v in values)
+    items = list(parse_stream(io.BytesIO(lines)))
+    assert len(items) == len(values)
+    for item in items:
+        assert_item(item)
