@@ -182,6 +182,10 @@ def _json_documents(sf: SourceFile, text: str) -> list[Document | Skip]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+            # one object a line in a file named .json: read it as the JSON lines it is
+            lines = text.split("\n")
+            return list(_jsonl_records(_Records(sf.key, sf.path, sf), lines, len(text)))
         raise BadDocument(sf.path, f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
     except (ValueError, RecursionError) as exc:
         raise BadDocument(sf.path, f"invalid JSON: {_short(exc)}") from None

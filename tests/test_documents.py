@@ -223,6 +223,15 @@ def test_json_array_ids_sources_dates(tmp_path: Path) -> None:
     ]
 
 
+def test_json_file_holding_json_lines_is_read_as_lines(tmp_path: Path) -> None:
+    items = parse(write(tmp_path / "n.json", '{"body": "one"}\n{"body": 2}\n\n{"body": "x"}\n'))
+    assert [(getattr(i, "id", None), getattr(i, "line", None)) for i in items] == [
+        ("n.json#1", None),
+        (None, 2),
+        ("n.json#4", None),
+    ]
+
+
 def test_json_single_object_has_no_record_number(tmp_path: Path) -> None:
     doc = one(write(tmp_path / "o.json", '{"title": "T", "body": "B"}'))
     assert (doc.id, doc.title, doc.body, doc.source) == ("o.json", "T", "B", "o.json")
