@@ -8,6 +8,11 @@ A file that cannot be indexed at all raises BadDocument(path, reason); a walk pr
 (dangling link, loop, FIFO, unreadable folder) is passed to on_skip and the walk goes on.
 Every text field leaving this module has been through text.clean_*: no control
 characters, no terminal escape sequences, valid NFC Unicode.
+
+Limits: a .txt/.md/.html file over max_bytes (MAX_BYTES, 10 MiB) is skipped whole, with
+its size and the limit in the reason, never indexed in part; a .json file is parsed whole
+up to JSON_MAX_BYTES (256 MiB); a .jsonl file is streamed, so any size works, and only a
+single line over max_bytes is skipped (with its line number).
 """
 
 from __future__ import annotations
@@ -94,7 +99,10 @@ def parse_file(
     if not text.strip():
         raise BadDocument(sf.path, "empty")
     parser = {"txt": parse_txt, "md": parse_markdown, "html": parse_html}[fmt]
-    return iter([_document(parser(text), sf.key, sf)])
+    doc = _document(parser(text), sf.key, sf)
+    if not doc.title and not doc.body:  # e.g. only markup, or only control characters
+        raise BadDocument(sf.path, "no text")
+    return iter([doc])
 
 
 def _open(sf: SourceFile) -> IO[bytes]:

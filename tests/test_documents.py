@@ -386,6 +386,14 @@ def test_unusable_files(tmp_path: Path, data: bytes, reason: str) -> None:
         assert bad(write(tmp_path / f"f.{ext}", data)) == reason, ext
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("a.html", "<html><script>x()</script><p> </p></html>"), ("b.txt", "\x1b[31m\x1b[0m\n")],
+)
+def test_no_text_left_after_parsing(tmp_path: Path, name: str, text: str) -> None:
+    assert bad(write(tmp_path / name, text)) == "no text"
+
+
 def test_nul_after_the_sniffed_head_is_stripped(tmp_path: Path) -> None:
     doc = one(write(tmp_path / "a.txt", b"Title\n" + b"x" * 9000 + b"\x00tail"))
     assert doc.body.endswith("xtail") and "\x00" not in doc.body
