@@ -91,13 +91,13 @@ def run_searchcli(coll: Collection) -> Timed:
     with tempfile.TemporaryDirectory(prefix="searchcli-quality-") as tmp:
         index_dir = Path(tmp) / "index"
         t0 = time.perf_counter()
-        report = build_index([coll.docs_path], index_dir)
+        report = build_index([str(coll.docs_path)], str(index_dir))
         t1 = time.perf_counter()
         if report.skipped:
             notes.append(f"{len(report.skipped)} documents skipped: {report.skipped[0]}")
         run: Run = {}
         failed = 0
-        with Searcher(index_dir) as searcher:
+        with Searcher(str(index_dir)) as searcher:
             for qid, query in coll.queries:
                 try:
                     result = searcher.search(query, limit=DEPTH, mode="auto", snippets=False)
