@@ -7,8 +7,12 @@ a fresh data folder and switch `CURRENT` to it only once it is complete.
 
 from __future__ import annotations
 
+import errno
 import os
+import pickle
+import struct
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
@@ -33,6 +37,21 @@ DEFAULT_PATHS = ("corpus",)
 # Memory for Whoosh's in-RAM posting buffer before it spills to a temp run.
 WRITER_LIMITMB = 128
 
+# What Whoosh raises when its files are damaged: a missing file OSError, a
+# truncated one EOFError, struct.error or a pickle error, overwritten bytes
+# zlib.error or a bad offset (ValueError, IndexError, KeyError).
+DAMAGE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    EOFError,
+    ValueError,
+    IndexError,
+    KeyError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+    whoosh_index.IndexError,
+)
+
 
 def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
     """Open the live Whoosh index: (index, data folder, CURRENT record)."""
@@ -44,7 +63,7 @@ def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
         ix = whoosh_index.open_dir(data_dir)
     except whoosh_index.EmptyIndexError:
         raise IndexCorrupt(index_dir, f"no Whoosh index in {data_dir}") from None
-    except (OSError, EOFError, ValueError, whoosh_index.IndexError) as exc:
+    except DAMAGE_ERRORS as exc:
         raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
     return ix, data_dir, current
 
@@ -310,7 +329,11 @@ def _update_locked(
             writer.cancel()
             raise
     except OSError as exc:
+        if exc.errno == errno.ENOENT:  # a segment file of the live index is gone
+            raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
         raise _os_error(index_dir, exc) from None
+    except DAMAGE_ERRORS as exc:  # the writer read a damaged segment
+        raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
     return run.report(started, rebuilt=False)
 
 
