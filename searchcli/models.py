@@ -134,3 +134,23 @@ class IndexStats:
         d["fields"] = list(self.fields)
         d["roots"] = list(self.roots)
         return d
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `searchcli check` found: ok is False when any problem was found."""
+
+    ok: bool
+    documents: int  # live documents read back
+    problems: tuple[str, ...] = ()  # damage, one sentence each; rebuild to fix
+    notes: tuple[str, ...] = ()  # odd but harmless (e.g. a missing manifest)
+    segments: int = 0
+    path: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["problems"] = list(self.problems)
+        d["notes"] = list(self.notes)
+        d["seconds"] = round(self.seconds, 3)
+        return d
