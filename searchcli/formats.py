@@ -83,7 +83,7 @@ def parse_txt(text: str) -> Parsed:
 # -- .md ---------------------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(\S.*)")  # no backtracking over long space runs
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
@@ -118,13 +118,22 @@ def _markdown_heading(text: str) -> str:
             continue
         heading = None if in_fence else _ATX.match(line)
         if heading and (best is None or len(heading.group(1)) < best[0]):
-            best = (len(heading.group(1)), heading.group(2))
+            best = (len(heading.group(1)), _heading_text(heading.group(2)))
             if best[0] == 1:
                 break
-    if best is not None:
-        return best[1]
+    if best is not None and best[1]:
+        return truncate(best[1], TITLE_MAX)
     first = _first_line(text.split("\n"))
     return truncate(first[1], TITLE_MAX) if first else ""
+
+
+def _heading_text(text: str) -> str:
+    """An ATX heading's text without its optional closing run of #s ("# Title ##")."""
+    text = text.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip()
+    return text
 
 
 def front_matter(block: str) -> dict[str, Any]:

@@ -143,6 +143,9 @@ def test_markdown_heading_title_and_odd_front_matter(tmp_path: Path) -> None:
     doc = one(write(tmp_path / "h.md", "intro line\n```\n# not a heading\n```\n## Sub\n# Real #\n"))
     assert doc.title == "Real"
     assert doc.source == "h.md" and doc.date is None
+    # closing #s dropped; a long space run (quadratic for a backtracking regex) is fine
+    doc = one(write(tmp_path / "c.md", "# C# notes ##\n#" + " " * 50_000 + "Spaced ###\n"))
+    assert doc.title == "C# notes"
     doc = one(write(tmp_path / "s.md", "## Only a second level\ntext\n"))
     assert doc.title == "Only a second level"
     doc = one(write(tmp_path / "p.md", "\nJust prose here.\nMore prose.\n"))
