@@ -152,14 +152,13 @@ def clean_line(text: str) -> str:
 def clean_body(text: str) -> str:
     """clean_text, trailing spaces dropped, runs of blank lines collapsed to one."""
     text = clean_text(text)
-    if " \n" in text or "\t\n" in text:
-        text = _TRAILING_SPACE.sub("\n", text)
+    if " \n" in text or "\t\n" in text:  # not a regex: [ \t]+\n is quadratic on long runs
+        text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
 
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 

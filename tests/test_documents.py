@@ -18,7 +18,7 @@ from searchcli import documents
 from searchcli.documents import FORMATS, SourceFile, parse_file, parse_stream, walk
 from searchcli.errors import BadDocument
 from searchcli.models import Document, Skip
-from searchcli.text import clean_line, clean_text, decode_bytes, normalise_date
+from searchcli.text import clean_body, clean_line, clean_text, decode_bytes, normalise_date
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SEED = CORPUS / "000_9c47cbdf3046b2eb.txt"
@@ -508,6 +508,10 @@ def test_clean_helpers() -> None:
     assert clean_line("  many \n\t spaces ") == "many spaces"
     assert decode_bytes(b"\xff\xfe" + "hi".encode("utf-16-le")) == "hi"
     assert clean_text("x" * 10) == "x" * 10
+    assert (
+        clean_body(" a \t\n\n\n\nb  \n" + " " * 100_000 + "c \n")
+        == "a\n\nb\n" + " " * 100_000 + "c"
+    )
 
 
 @pytest.mark.parametrize(
