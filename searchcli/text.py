@@ -12,7 +12,6 @@ import codecs
 import re
 import unicodedata
 from datetime import date, datetime
-from email.utils import parsedate_to_datetime
 
 SNIFF_BYTES = 8192  # how much of a file is looked at to decide whether it is binary
 
@@ -220,6 +219,8 @@ def normalise_date(value: object) -> str | None:
         return _iso(datetime.fromisoformat(text))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # only for non-ISO dates: import cost
+
     try:
         return _iso(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError, OverflowError):
