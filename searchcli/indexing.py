@@ -127,7 +127,6 @@ def _fields(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "path": doc.path,
         "date": doc.date or "",
-        "spell": f"{doc.title}\n{doc.body}",
     }
 
 

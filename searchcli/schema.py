@@ -16,7 +16,7 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 import Stemmer
-from whoosh import fields, formats
+from whoosh import fields
 from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
@@ -168,20 +168,6 @@ class FastText(fields.TEXT):
             yield term.encode("utf-8"), len(plist), len(plist) * boost, encode(plist)
 
 
-class SpellingWords(fields.FieldType):
-    """The distinct words of a document, folded but not stemmed: the dictionary
-    for "did you mean" suggestions, which must be real words, not stems."""
-
-    def __init__(self) -> None:
-        super().__init__(formats.Existence(), SearchAnalyzer(), scorable=False, stored=False)
-
-    def index(self, value: Any, **kwargs: Any) -> Generator[tuple[bytes, int, float, bytes]]:
-        words = {fold(w) for w in WORD_RE.findall(value)}
-        for w in words:
-            if len(w) > 2 and not w.isdigit():
-                yield w.encode("utf-8"), 1, 1.0, b""
-
-
 def make_schema() -> fields.Schema:
     analyzer = SearchAnalyzer()
     return fields.Schema(
@@ -190,7 +176,6 @@ def make_schema() -> fields.Schema:
         body=FastText(analyzer=analyzer, stored=True, phrase=True),
         # The source (URL or path) is searchable word by word: source:reuters
         source=FastText(analyzer=analyzer, stored=True),
-        path=fields.ID(stored=True),
+        path=fields.STORED(),  # raw file name, may hold undecodable bytes
         date=fields.ID(stored=True, sortable=True),
-        spell=SpellingWords(),
     )

@@ -27,7 +27,8 @@ from .errors import IndexCorrupt, QueryError
 from .highlight import make_snippet
 from .indexing import open_index
 from .models import Document, Hit, SearchResult
-from .schema import WORD_RE, fold, term_of, terms
+from .schema import WORD_RE, terms
+from .spelling import respell
 from .store import resolve_index_dir
 
 # Ranking defaults (see README, "Ranking"): BM25F over title and body, title
@@ -189,8 +190,9 @@ class Searcher:
             results = self._run(q, limit * page)
         total = len(results)
         hits = self._hits(results, q, (page - 1) * limit, limit, snippets)
+        # Suggest when nothing was found, or when not every word could be.
         suggestion = None
-        if suggest and total == 0:
+        if suggest and (total == 0 or used != mode != "any"):
             suggestion = self.suggest(text)
         return SearchResult(
             query=text,
@@ -259,40 +261,10 @@ class Searcher:
 
     def suggest(self, text: str) -> str | None:
         """A respelling of the query from the index's own words that finds something."""
-        reader = self._searcher.reader()
-        changed = False
-        out = []
-        for word in text.split():
-            bare = WORD_RE.fullmatch(word)
-            term = term_of(word) if bare else ""
-            if (
-                not bare
-                or not term
-                or reader.doc_frequency("body", term)
-                or reader.doc_frequency("title", term)
-            ):
-                out.append(word)
-                continue
-            folded = fold(word)
-            candidates = sorted(
-                (
-                    (-reader.doc_frequency("spell", c), c)
-                    for c in itertools.islice(
-                        reader.terms_within("spell", folded, 2, prefix=1), 200
-                    )
-                    if c != folded
-                ),
-            )
-            if not candidates:
-                out.append(word)
-                continue
-            out.append(candidates[0][1])
-            changed = True
-        if not changed:
+        fixed = respell(self._searcher, text)
+        if fixed is None or self._run(self.parse(fixed, "any"), 1).is_empty():
             return None
-        fixed = " ".join(out)
-        q = self.parse(fixed, "any")
-        return fixed if not self._run(q, 1).is_empty() else None
+        return fixed
 
 
 def _has_errors(q: wq.Query) -> bool:

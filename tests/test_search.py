@@ -98,6 +98,20 @@ def test_suggestion_only_when_it_finds_something(searcher: Searcher) -> None:
     assert searcher.search("qqqqzzzz").suggestion is None
 
 
+@pytest.mark.parametrize(
+    ("typo", "fixed"),
+    [("negotiatoins", "negotiations"), ("timetabel", "timetable"), ("libary", "library")],
+)
+def test_suggestion_respells_typos_as_real_words(searcher: Searcher, typo: str, fixed: str) -> None:
+    assert searcher.search(typo).suggestion == fixed
+
+
+def test_suggestion_when_not_every_word_was_found(searcher: Searcher) -> None:
+    result = searcher.search("peace agreemnt")
+    assert result.mode == "any" and result.total >= 1
+    assert result.suggestion == "peace agreement"
+
+
 def test_snippet_offsets_point_at_matches() -> None:
     text = "Intro words. " * 30 + "The peace agreement was signed.\nPeace   holds. " + "tail " * 40
     snip = make_snippet(text, {"peac", "agreement"})
