@@ -190,7 +190,7 @@ def index(
 
     def on_skip(s: Skip) -> None:
         if verbose:
-            err.print(skip_line(s))
+            err.print(skip_line(s), soft_wrap=True)
 
     run = indexing.rebuild if rebuild else indexing.update
     with _progress(err) as progress:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip
-from .text import clean_line, clean_text
+from .text import clean_line, clean_text, safe_name
 
 MATCH_STYLE = "bold yellow"
 TITLE_STYLE = "bold"
@@ -116,4 +116,6 @@ def report_line(report: IndexReport) -> Text:
 
 
 def skip_line(skip: Skip) -> Text:
-    return Text.assemble(("skipped ", "yellow"), clean_text(str(skip)).replace("\n", "\\n"))
+    """One line, whatever the file name holds (newlines, escapes, undecodable bytes)."""
+    where = safe_name(skip.path) + (f":{skip.line}" if skip.line is not None else "")
+    return Text.assemble(("skipped ", "yellow"), where, ": ", clean_line(skip.reason))
