@@ -139,30 +139,15 @@ def _heading_text(text: str) -> str:
 def front_matter(block: str) -> dict[str, Any]:
     """YAML front matter as a dict ({} when it is not a mapping or not valid YAML).
 
-    PyYAML is imported only here, when a file has front matter. Without PyYAML, simple
-    `key: value` lines are still read, so titles and dates never depend on it.
+    PyYAML is imported only here, when a file has front matter.
     """
-    try:
-        import yaml
-    except ImportError:
-        return _simple_front_matter(block)
+    import yaml
+
     try:
         loaded = yaml.safe_load(block)
     except (yaml.YAMLError, ValueError, RecursionError):
         return {}
     return loaded if isinstance(loaded, dict) else {}
-
-
-def _simple_front_matter(block: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {}
-    for line in block.split("\n"):
-        key, sep, value = line.partition(":")
-        if sep and key and not key[0].isspace():
-            value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-                value = value[1:-1]
-            meta[key.strip()] = value
-    return meta
 
 
 # -- .html -------------------------------------------------------------------------------

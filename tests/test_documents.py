@@ -6,7 +6,6 @@ import io
 import json
 import os
 import socket
-import sys
 import tempfile
 from pathlib import Path
 
@@ -123,20 +122,6 @@ def test_markdown_front_matter(tmp_path: Path) -> None:
     assert doc.source == "https://x.example/b"
     assert doc.body == "# Heading\n\nThe *council* voted."
     assert "tags" not in doc.body
-
-
-def test_markdown_front_matter_without_pyyaml(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml -> ImportError
-    text = '---\ntitle: "Plain parse"\ndate: 2024-03-01T10:00:00Z\nsource: feed\n---\nBody\n'
-    doc = one(write(tmp_path / "n.md", text))
-    assert (doc.title, doc.date, doc.source, doc.body) == (
-        "Plain parse",
-        "2024-03-01T10:00:00+00:00",
-        "feed",
-        "Body",
-    )
 
 
 def test_markdown_heading_title_and_odd_front_matter(tmp_path: Path) -> None:
