@@ -7,6 +7,7 @@ index, so "negotiations" in the text lights up for the query word "negotiate".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
@@ -59,18 +60,38 @@ def _collapse(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[
     return "".join(out), [(shift[s], shift[e]) for s, e in spans]
 
 
+@functools.lru_cache(maxsize=256)
+def _prefix_words(prefixes: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted(map(re.escape, prefixes)))
+    # A word start: not inside a word, nor after a word's inner dot ("U.S").
+    return re.compile(rf"(?<![\w.])(?<!\w\.)(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
+
+
+def _candidate_words(terms: Collection[str], ascii_text: bool) -> re.Pattern[str]:
+    """A pattern for the words that may stem to one of `terms`.
+
+    In ASCII text a word and its stem share their first three letters, so only
+    words with those openings are looked at (the scan stays in C); text with
+    other letters may fold accents away, so there every word is looked at.
+    """
+    if not ascii_text or not all(t.isascii() for t in terms):
+        return WORD_RE
+    return _prefix_words(frozenset(t[:3] for t in terms))
+
+
 def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) -> Snippet:
     """The window of `text` around the best cluster of words whose term is in `terms`."""
     if not text:
         return Snippet("")
     scan = text[:SCAN_CHARS]
+    words = _candidate_words(terms, scan.isascii()) if terms else None
     matches = (
         [
             (m.start(), m.end(), t)
-            for m in WORD_RE.finditer(scan)
+            for m in words.finditer(scan)
             if (t := term_of(m.group())) in terms
         ]
-        if terms
+        if words
         else []
     )
     if matches:

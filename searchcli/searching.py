@@ -220,7 +220,7 @@ class Searcher:
 
     def _run(self, q: wq.Query, depth: int) -> Any:
         try:
-            return self._searcher.search(q, limit=depth)
+            return self._searcher.search(q, limit=depth, optimize=False)
         except (OSError, EOFError) as exc:
             raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
 
