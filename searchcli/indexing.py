@@ -53,8 +53,24 @@ DAMAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+# Opening lists a commit's files and then reads them; a writer committing in
+# between deletes them (the new commit is complete by then). Open again, up to
+# this many times, before calling a missing file damage.
+OPEN_ATTEMPTS = 5
+
+
 def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
     """Open the live Whoosh index: (index, data folder, CURRENT record)."""
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return _open_index_once(index_dir)
+        except FileNotFoundError as exc:
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+    raise AssertionError("unreachable")
+
+
+def _open_index_once(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
     current = store.read_current(index_dir)
     if current.get("schema") != SCHEMA_VERSION:
         raise SchemaMismatch(index_dir, current.get("schema"), SCHEMA_VERSION)
@@ -63,9 +79,32 @@ def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
         ix = whoosh_index.open_dir(data_dir)
     except whoosh_index.EmptyIndexError:
         raise IndexCorrupt(index_dir, f"no Whoosh index in {data_dir}") from None
+    except FileNotFoundError:
+        raise
     except DAMAGE_ERRORS as exc:
         raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+    except (AttributeError, ImportError) as exc:  # a pickled schema class since renamed
+        detail = f"its schema cannot be loaded by this version ({type(exc).__name__}: {exc})"
+        raise IndexCorrupt(index_dir, detail) from None
     return ix, data_dir, current
+
+
+def open_searcher(index_dir: str, **kwargs: Any) -> tuple[Any, str]:
+    """A Whoosh searcher on the newest commit, every segment open, and its data folder.
+
+    Once open it answers from that commit while writers replace it (its files
+    stay open); opening itself retries when a commit lands in the middle.
+    """
+    for attempt in range(OPEN_ATTEMPTS):
+        ix, data_dir, _ = open_index(index_dir)
+        try:
+            return ix.searcher(**kwargs), data_dir
+        except FileNotFoundError as exc:
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+        except DAMAGE_ERRORS as exc:
+            raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+    raise AssertionError("unreachable")
 
 
 def _abs(path: str) -> str:
@@ -337,13 +376,24 @@ def _update_locked(
 
 
 def recorded_roots(index_dir: str) -> list[str]:
-    """The folders/files an existing index was built from, or [] when there is none."""
+    """The folders/files an existing index was built from, or [] when there is none.
+
+    Read from the newest manifest without opening Whoosh, so that the advice
+    given for a damaged index, `searchcli index --rebuild`, works as given."""
     try:
-        ix, data_dir, _ = open_index(index_dir)
-    except SearchError:
+        data_dir = os.path.join(index_dir, store.read_current(index_dir)["data"])
+        generations = [
+            int(name[len("manifest-") : -len(".json")])
+            for name in os.listdir(data_dir)
+            if name.startswith("manifest-") and name.endswith(".json")
+        ]
+    except (SearchError, OSError, ValueError):
         return []
-    manifest = store.read_manifest(data_dir, ix.latest_generation())
-    return list(manifest.roots) if manifest else []
+    for generation in sorted(generations, reverse=True):
+        manifest = store.read_manifest(data_dir, generation)
+        if manifest is not None:
+            return list(manifest.roots)
+    return []
 
 
 def _folder_size(path: str) -> int:
@@ -351,18 +401,19 @@ def _folder_size(path: str) -> int:
 
 
 def stats(index_dir: str) -> IndexStats:
-    ix, data_dir, _ = open_index(index_dir)
-    generation = ix.latest_generation()
-    manifest = store.read_manifest(data_dir, generation)
-    with ix.reader() as reader:
+    searcher, data_dir = open_searcher(index_dir)
+    with searcher:
+        reader = searcher.reader()
+        manifest = store.read_manifest(data_dir, reader.generation())
         documents = reader.doc_count()
         segments = len(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else 1
+        fields = tuple(searcher.schema.names())
     return IndexStats(
         path=os.path.abspath(index_dir),
         documents=documents,
         size_bytes=_folder_size(data_dir),
         segments=segments,
-        fields=tuple(ix.schema.names()),
+        fields=fields,
         schema_version=SCHEMA_VERSION,
         last_update=manifest.updated if manifest else None,
         roots=tuple(manifest.roots) if manifest else (),
