@@ -33,6 +33,8 @@ from .models import CheckReport
 # index. Every term's dictionary entry is always read; beyond this budget the
 # postings of evenly spread terms (first and last of each field included) are.
 POSTINGS_BUDGET = 1_000_000
+# Checks of a commit that a writer replaced in the meantime, at most.
+ATTEMPTS = 3
 # Problems listed one by one before the rest are summarised in a count.
 MAX_LISTED = 20
 
@@ -70,11 +72,12 @@ def check_index(index_dir: str | os.PathLike[str] | None) -> CheckReport:
     """Check the live index in index_dir. IndexNotFound when there is none."""
     index_dir = store.resolve_index_dir(index_dir)
     started = time.perf_counter()
-    report, state = _check_once(index_dir, started)
-    if not report.ok and state is not None and _live_state(index_dir) != state:
-        # A writer committed during the check and removed files it had been
-        # reading; check the new state instead of reporting a false alarm.
-        report, _ = _check_once(index_dir, started)
+    for _ in range(ATTEMPTS):
+        report, state = _check_once(index_dir, started)
+        if report.ok or state is None or _live_state(index_dir) == state:
+            break
+        # A writer committed during the check and removed files it was
+        # reading: check the new commit rather than report a false alarm.
     return report
 
 
@@ -92,16 +95,17 @@ def _check_once(index_dir: str, started: float) -> tuple[CheckReport, tuple[str,
     notes: list[str] = []
     try:
         ix, data_dir, _ = open_index(index_dir)
-        generation = ix.latest_generation()
-        segments = list(ix._segments())
     except IndexNotFound:
         raise
     except SearchError as exc:  # damaged CURRENT or TOC, or an old schema
         return _report(index_dir, started, (str(exc),), (), 0, 0), None
+    state = (os.path.basename(data_dir), ix.latest_generation())
+    try:
+        toc = ix._read_toc()
+        generation, schema, segments = toc.generation, toc.schema, list(toc.segments)
     except DAMAGE_ERRORS as exc:
         problems.add(f"the table of contents cannot be read ({_why(exc)})")
-        return _report(index_dir, started, problems.final(), (), 0, 0), None
-    state = (os.path.basename(data_dir), generation)
+        return _report(index_dir, started, problems.final(), (), 0, 0), state
 
     ids: dict[str, int] = {}  # id -> times seen
     file_ids: set[str] = set()  # ids of documents that came from files
@@ -109,7 +113,7 @@ def _check_once(index_dir: str, started: float) -> tuple[CheckReport, tuple[str,
     for number, segment in enumerate(segments, 1):
         name = f"segment {number} of {len(segments)} ({_segment_name(segment)})"
         try:
-            reader = type(ix)._reader(ix.storage, ix.schema, [segment], generation)
+            reader = type(ix)._reader(ix.storage, schema, [segment], generation)
         except DAMAGE_ERRORS as exc:
             problems.add(f"{name} cannot be opened ({_why(exc)})")
             continue

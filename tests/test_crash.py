@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _corpus import (
+from _generated import (
     NEW_WORD,
     child_env,
     make_words,
@@ -310,3 +310,34 @@ def test_check_names_a_damaged_current_file(small_index: Path, tmp_path: Path) -
     (work / "CURRENT").write_text("{not json", encoding="utf-8")
     report = checking.check_index(work)
     assert not report.ok and "CURRENT" in report.problems[0]
+
+
+def toc_file(index_dir: Path) -> Path:
+    (toc,) = glob.glob(str(index_dir / "data-*" / "_MAIN_*.toc"))
+    return Path(toc)
+
+
+@pytest.mark.parametrize("how", ["truncated", "renamed-class"])
+def test_a_damaged_table_of_contents_says_rebuild_and_rebuild_needs_no_paths(
+    small_index: Path, tmp_path: Path, how: str
+) -> None:
+    work = tmp_path / "index"
+    shutil.copytree(small_index, work)
+    toc = toc_file(work)
+    data = toc.read_bytes()
+    if how == "truncated":
+        toc.write_bytes(data[: len(data) // 2])
+    else:  # as if a later searchcli had renamed a schema class: the pickle cannot load
+        assert b"FastText" in data
+        toc.write_bytes(data.replace(b"FastText", b"FastTexX"))
+    for args in (["search", marker(5)], ["stats"], ["show", "part00/doc00005.txt"], ["check"]):
+        result = CliRunner().invoke(cli, [*args, "--index", str(work)])
+        assert result.exit_code == 2, (args, result.output)
+        assert f"searchcli index --rebuild --index {work}" in result.stderr, args
+        assert "internal error" not in result.stderr and "Traceback" not in result.output
+
+    # The advice works as given: the folders indexed are read from the manifest.
+    rebuild = CliRunner().invoke(cli, ["index", "--rebuild", "--index", str(work)])
+    assert rebuild.exit_code == 0, rebuild.output
+    found = CliRunner().invoke(cli, ["search", marker(5), "--paths", "--index", str(work)])
+    assert found.exit_code == 0 and found.stdout.strip().endswith("doc00005.txt")
