@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,16 +59,13 @@ def _lines(source: Source) -> tuple[str, Iterable[str]]:
     return "<lines>", source
 
 
-def parse_query_lines(
-    lines: Iterable[str],
-) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
-    """Parse topic lines: ``qid<TAB>query`` or just ``query`` (its qid is the line number).
+def iter_query_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
+    """Topic lines one at a time, as they arrive: ``(line number, qid, query)`` for a good
+    line, ``(line number, "", None)`` with the reason in place of the qid for a bad one.
 
-    Returns ``(queries, errors)``: queries in file order as (qid, query) pairs, and the bad
-    lines as (1-based line number, reason). Blank lines are ignored, not errors.
+    A line is ``qid<TAB>query`` or just ``query`` (its qid is then the line number). Blank
+    lines are skipped, not errors. Streaming, so `batch` can answer a pipe line by line.
     """
-    queries: list[tuple[str, str]] = []
-    errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for lineno, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
@@ -80,21 +77,38 @@ def parse_query_lines(
             qid, query = line.split("\t", 1)
             qid, query = qid.strip(), " ".join(query.split())
             if not qid:
-                errors.append((lineno, "empty query id before the tab"))
+                yield lineno, "empty query id before the tab", None
                 continue
             if any(c.isspace() for c in qid):
-                errors.append((lineno, f"query id {qid!r} contains spaces"))
+                yield lineno, f"query id {qid!r} contains spaces", None
                 continue
             if not query:
-                errors.append((lineno, f"query {qid} is empty after the tab"))
+                yield lineno, f"query {qid} is empty after the tab", None
                 continue
         else:
             qid, query = str(lineno), " ".join(line.split())
         if qid in seen:
-            errors.append((lineno, f"query id {qid} already used on line {seen[qid]}"))
+            yield lineno, f"query id {qid} already used on line {seen[qid]}", None
             continue
         seen[qid] = lineno
-        queries.append((qid, query))
+        yield lineno, qid, query
+
+
+def parse_query_lines(
+    lines: Iterable[str],
+) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """Parse topic lines: ``qid<TAB>query`` or just ``query`` (its qid is the line number).
+
+    Returns ``(queries, errors)``: queries in file order as (qid, query) pairs, and the bad
+    lines as (1-based line number, reason).
+    """
+    queries: list[tuple[str, str]] = []
+    errors: list[tuple[int, str]] = []
+    for lineno, qid_or_reason, query in iter_query_lines(lines):
+        if query is None:
+            errors.append((lineno, qid_or_reason))
+        else:
+            queries.append((qid_or_reason, query))
     return queries, errors
 
 
