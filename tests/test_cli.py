@@ -199,3 +199,49 @@ def test_batch_trec(run, corpus_index: Path) -> None:  # type: ignore[no-untyped
 def test_no_color_when_not_a_terminal(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("search", "karabakh", "--index", str(corpus_index))
     assert "\x1b" not in result.stdout and "\x1b" not in result.stderr
+
+
+def test_eval_scores_a_run_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("1 0 a 1\n1 0 b 0\n2 0 c 2\n")
+    run_file = tmp_path / "run.txt"
+    # query 1 finds its one relevant document first; query 2 is missing (scores 0)
+    run_file.write_text("1 Q0 a 1 2.0 t\n1 Q0 b 2 1.0 t\n")
+    result = run("eval", "--qrels", str(qrels), "--run", str(run_file), "--json", "--per-query")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["scored"] == 2 and data["missing_runs"] == 1
+    assert data["per_query"]["1"]["nDCG@10"] == 1.0 and data["per_query"]["2"]["MAP"] == 0.0
+    assert data["means"]["nDCG@10"] == 0.5
+    assert "no results" in result.stderr
+
+
+def test_eval_runs_queries_against_the_index(run, corpus_index: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    queries = tmp_path / "q.tsv"
+    queries.write_text("k\tkarabakh\n")
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text(f"k 0 {SEED} 1\n")
+    args = ["eval", "--queries", str(queries), "--qrels", str(qrels), "--index", str(corpus_index)]
+    result = run(*args)
+    assert result.exit_code == 0 and "1 queries scored" in result.stdout
+    assert json.loads(run(*args, "--json").stdout)["means"]["MAP"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("1 0 a\n", "qrels.tsv:1"), ("1 0 a x\n", "qrels.tsv:1")],
+)
+def test_eval_bad_qrels_exit_2(run, tmp_path: Path, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text(content)
+    run_file = tmp_path / "run.txt"
+    run_file.write_text("1 Q0 a 1 1.0 t\n")
+    result = run("eval", "--qrels", str(qrels), "--run", str(run_file))
+    assert result.exit_code == 2 and message in result.stderr and result.stdout == ""
+
+
+def test_eval_needs_queries_or_run(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("1 0 a 1\n")
+    result = run("eval", "--qrels", str(qrels))
+    assert result.exit_code == 2 and "--queries" in result.stderr

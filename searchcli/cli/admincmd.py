@@ -1,0 +1,91 @@
+"""`searchcli stats`, `show` and `check`: look at and verify the index."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from .base import (
+    ExitStatus,
+    cli,
+    consoles,
+    fail,
+    index_option,
+    stdout_bytes,
+    warn,
+)
+
+if TYPE_CHECKING:
+    pass
+
+# -- stats ---------------------------------------------------------------------
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def stats(index_dir: str, as_json: bool) -> None:
+    """Show what the index holds: documents, size, fields, sources."""
+    from ..indexing import stats as index_stats
+
+    info = index_stats(index_dir)
+    if as_json:
+        from ..serialize import write_json
+
+        write_json(stdout_bytes(), info.to_dict())
+        return
+    from ..render import print_stats
+
+    console, _ = consoles()
+    print_stats(console, info)
+
+
+@cli.command()
+@click.argument("doc_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def show(doc_id: str, index_dir: str, as_json: bool) -> None:
+    """Print the stored document with id DOC_ID."""
+    from ..searching import Searcher
+
+    with Searcher(index_dir) as searcher:
+        doc = searcher.document(doc_id)
+    if doc is None:
+        warn(f"no document with id {doc_id!r}")
+        sys.exit(ExitStatus.NOT_FOUND)
+    if as_json:
+        from ..serialize import write_json
+
+        write_json(stdout_bytes(), doc.to_dict())
+        return
+    from ..render import print_document
+
+    console, _ = consoles()
+    print_document(console, doc)
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def check(index_dir: str, as_json: bool) -> None:
+    """Verify the index: every segment opens, every stored document reads,
+    the document count matches the manifest. Exit 2 when damaged."""
+    from ..checking import check_index
+
+    report = check_index(index_dir)
+    if as_json:
+        from ..serialize import write_json
+
+        write_json(stdout_bytes(), report.to_dict())
+    else:
+        click.echo(f"{report.documents} documents checked", err=True)
+        for problem in report.problems:
+            warn(problem)
+    if not report.ok:
+        fail(
+            f"index {index_dir} is damaged. Rebuild it with: "
+            f"searchcli index --rebuild --index {index_dir}"
+        )
+    click.echo("index is healthy", err=True)

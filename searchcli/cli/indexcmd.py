@@ -1,0 +1,129 @@
+"""`searchcli index`: build and sync the index, with progress and a summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..models import Skip
+from .base import (
+    ExitStatus,
+    cli,
+    consoles,
+    fail,
+    index_option,
+    stdout_bytes,
+    warn,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# -- index ---------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build anew; the old index serves until done.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "md", "html", "json", "jsonl"]),
+    help="Parse every file as this format, whatever its extension.",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait for another indexing run to finish.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every skipped file and why.")
+@click.option("--strict", is_flag=True, help="Exit 2 when any file or record was skipped.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON.")
+def index(
+    paths: tuple[str, ...],
+    index_dir: str,
+    rebuild: bool,
+    fmt: str | None,
+    wait: float,
+    verbose: bool,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Index PATHS (files, folders, or - for JSON lines on stdin).
+
+    Incremental: new files are added, changed ones re-read, deleted ones
+    removed. Without PATHS, the folders the index was built from (or
+    ./corpus for a new index).
+    """
+    from .. import indexing
+    from ..render import report_line, skip_line
+
+    if not paths:
+        paths = tuple(indexing.recorded_roots(index_dir)) or indexing.DEFAULT_PATHS
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing:
+        fail(f"no such file or folder: {missing[0]}")
+    stdin = sys.stdin.buffer if "-" in paths else None
+    _, err = consoles()
+
+    def on_skip(s: Skip) -> None:
+        if verbose:
+            err.print(skip_line(s), soft_wrap=True)
+
+    run = indexing.rebuild if rebuild else indexing.update
+    with _progress(err) as progress:
+        report = run(
+            list(paths),
+            index_dir,
+            fmt=fmt,
+            stdin=stdin,
+            on_skip=on_skip,
+            progress=progress,
+            wait=wait,
+        )
+    if as_json:
+        from ..serialize import write_json
+
+        write_json(stdout_bytes(), report.to_dict())
+    err.print(report_line(report))
+    if report.skipped and not verbose:
+        reasons: dict[str, int] = {}
+        for s in report.skipped:
+            reasons[s.reason.split(" (")[0]] = reasons.get(s.reason.split(" (")[0], 0) + 1
+        detail = "; ".join(f"{n} {r}" for r, n in sorted(reasons.items(), key=lambda x: -x[1]))
+        warn(f"{len(report.skipped)} skipped ({detail}); --verbose lists them")
+    if strict and report.skipped:
+        sys.exit(ExitStatus.ERROR)
+
+
+class _progress:
+    """A Rich progress bar on stderr when it is a terminal; otherwise nothing."""
+
+    def __init__(self, err: Console) -> None:
+        self.err = err
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not self.err.is_terminal:
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(console=self.err, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("indexing", total=None)
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
