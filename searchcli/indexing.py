@@ -54,9 +54,11 @@ DAMAGE_ERRORS: tuple[type[Exception], ...] = (
 
 
 # Opening lists a commit's files and then reads them; a writer committing in
-# between deletes them (the new commit is complete by then). Open again, up to
+# between deletes them (an incremental commit its old files, a rebuild the whole
+# old data folder), and the new commit is complete by then. Open again, up to
 # this many times, before calling a missing file damage.
 OPEN_ATTEMPTS = 5
+_MOVED_ON = (FileNotFoundError, whoosh_index.EmptyIndexError)
 
 
 def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
@@ -64,7 +66,7 @@ def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
     for attempt in range(OPEN_ATTEMPTS):
         try:
             return _open_index_once(index_dir)
-        except FileNotFoundError as exc:
+        except _MOVED_ON as exc:
             if attempt == OPEN_ATTEMPTS - 1:
                 raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
     raise AssertionError("unreachable")
@@ -77,9 +79,7 @@ def _open_index_once(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
     data_dir = os.path.join(index_dir, current["data"])
     try:
         ix = whoosh_index.open_dir(data_dir)
-    except whoosh_index.EmptyIndexError:
-        raise IndexCorrupt(index_dir, f"no Whoosh index in {data_dir}") from None
-    except FileNotFoundError:
+    except _MOVED_ON:
         raise
     except DAMAGE_ERRORS as exc:
         raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
@@ -93,13 +93,13 @@ def open_searcher(index_dir: str, **kwargs: Any) -> tuple[Any, str]:
     """A Whoosh searcher on the newest commit, every segment open, and its data folder.
 
     Once open it answers from that commit while writers replace it (its files
-    stay open); opening itself retries when a commit lands in the middle.
+    stay open); opening itself starts again when a commit lands in the middle.
     """
     for attempt in range(OPEN_ATTEMPTS):
         ix, data_dir, _ = open_index(index_dir)
         try:
             return ix.searcher(**kwargs), data_dir
-        except FileNotFoundError as exc:
+        except _MOVED_ON as exc:
             if attempt == OPEN_ATTEMPTS - 1:
                 raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
         except DAMAGE_ERRORS as exc:
