@@ -1,9 +1,11 @@
 """Timing and memory of child processes, and the statistics the benchmark reports.
 
-Memory of a process tree: `ru_maxrss` from `wait4` is the peak of the largest
-single process, which under-counts an indexer with worker processes. So
-`run_tree` also polls /proc every 50 ms, sums the RSS of the child and all its
-descendants, and reports the larger of the two peaks.
+Memory of a process tree: `run_tree` polls /proc every 50 ms and sums the RSS
+of the child and all its descendants (an indexer's worker processes count).
+Each process's own high-water mark (VmHWM) catches a spike between two polls;
+the figure is the larger of the two. `ru_maxrss` from wait4 is not used: on
+Linux a child's figure starts from the size of the benchmark process it was
+forked from, so it is wrong for small children of a large parent.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 POLL_SECONDS = 0.05
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass(frozen=True)
@@ -48,34 +49,45 @@ def _parents() -> dict[int, int]:
     return out
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """(current RSS, peak RSS) of one process in bytes; (0, 0) once it is gone."""
+    rss = hwm = 0
     try:
-        return int(Path(f"/proc/{pid}/statm").read_bytes().split()[1]) * PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) * 1024
+            elif line.startswith("VmHWM:"):
+                hwm = int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return rss, hwm
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory of `root` and all its descendants, in bytes."""
+def tree_rss(root: int) -> tuple[int, int]:
+    """(RSS of `root` and all its descendants, largest single-process peak), in bytes."""
     children: dict[int, list[int]] = {}
     for pid, ppid in _parents().items():
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root]
+    total = largest = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += _rss(pid)
+        rss, hwm = _memory(pid)
+        total += rss
+        largest = max(largest, hwm)
         todo.extend(children.get(pid, ()))
-    return total
+    return total, largest
 
 
-def _reap(proc: subprocess.Popen[bytes], peak: int) -> tuple[int, int]:
+def _reap(proc: subprocess.Popen[bytes]) -> tuple[int, int]:
     """Poll the tree until the child exits; return (returncode, peak tree RSS)."""
+    peak = 0
     while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        pid, status = os.waitpid(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, max(peak, usage.ru_maxrss * 1024)
-        peak = max(peak, tree_rss(proc.pid))
+            return proc.returncode, peak
+        peak = max(peak, *tree_rss(proc.pid))
         time.sleep(POLL_SECONDS)
 
 
@@ -100,7 +112,7 @@ def run_tree(
                 inp.seek(0)
             start = time.perf_counter()
             proc = subprocess.Popen(cmd, stdin=inp, stdout=out, stderr=err, env=env, cwd=cwd)
-            code, peak = _reap(proc, 0)
+            code, peak = _reap(proc)
             seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)

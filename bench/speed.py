@@ -43,6 +43,7 @@ from _corpus import (  # noqa: E402
 from _measure import Run, check, folder_size, median, percentile, run_piped, run_tree  # noqa: E402
 
 MB = 1e6
+BENCH = Path(__file__).resolve().parent
 Figures = dict[str, dict[str, float]]
 
 
@@ -58,17 +59,92 @@ class Settings:
 # ---------------------------------------------------------------- measuring
 
 
-def warm_latencies(search: Callable[[int], object], n: int, rounds: int) -> dict[str, float]:
-    """p50/p95 in ms of `search(i)` for every query i, after one untimed pass."""
-    for i in range(n):
-        search(i)
-    times: list[float] = []
-    for _ in range(rounds):
-        for i in range(n):
-            start = time.perf_counter()
-            search(i)
-            times.append(time.perf_counter() - start)
-    return {"warm_p50_ms": percentile(times, 50) * 1e3, "warm_p95_ms": percentile(times, 95) * 1e3}
+class Engine:
+    """What the benchmark asks of a ranked engine; each phase runs all engines interleaved."""
+
+    def build(self) -> Run | None:  # None: reused, not built
+        raise NotImplementedError
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def open(self) -> tuple[Callable[[int], object], Callable[[], None]]:
+        """A warm search(query index) and a close()."""
+        raise NotImplementedError
+
+    def cold(self, i: int) -> dict[str, Run]:
+        """One fresh process per output mode answering query i."""
+        raise NotImplementedError
+
+    def batch(self, lines: bytes) -> Run:
+        raise NotImplementedError
+
+    def extra(self) -> dict[str, float]:
+        return {}
+
+
+class Fts5(Engine):
+    def __init__(self, corpus: Corpus, work: Path, queries: list[str]) -> None:
+        self.corpus, self.db = corpus, work / "fts5.db"
+        self.pairs = [_fts5.match_pair(parse_query(q)) for q in queries]
+
+    def build(self) -> Run:
+        cmd = [sys.executable, str(BENCH / "_fts5.py"), "build", str(self.db)]
+        return check(run_tree([*cmd, *map(str, self.corpus.jsonl)]), "FTS5 build")
+
+    def size(self) -> int:
+        return folder_size(self.db)
+
+    def open(self) -> tuple[Callable[[int], object], Callable[[], None]]:
+        con = sqlite3.connect(self.db)
+        return (lambda i: _fts5.search(con, self.pairs[i])), con.close
+
+    def cold(self, i: int) -> dict[str, Run]:
+        cmd = _fts5.cold_command(sys.executable, self.db, self.pairs[i])
+        return {"piped": check(run_piped(cmd), "FTS5 cold query")}
+
+    def batch(self, lines: bytes) -> Run:
+        cmd = [sys.executable, str(BENCH / "_fts5.py"), "serve", str(self.db)]
+        return check(run_tree(cmd, stdin=lines), "FTS5 serve")
+
+
+class Searchcli(Engine):
+    def __init__(self, corpus: Corpus, work: Path, queries: list[str], reuse: Path | None):
+        self.corpus, self.work, self.queries, self.reuse = corpus, work, queries, reuse
+        self.index = reuse or work / "searchcli-index"
+
+    def build(self) -> Run | None:
+        return None if self.reuse else _searchcli.build(list(self.corpus.jsonl), self.index)
+
+    def size(self) -> int:
+        return folder_size(self.index)
+
+    def open(self) -> tuple[Callable[[int], object], Callable[[], None]]:
+        search, close = _searchcli.open_library(self.index)
+        return (lambda i: search(self.queries[i])), close
+
+    def cold(self, i: int) -> dict[str, Run]:
+        q = self.queries[i]
+        return {
+            "piped": _searchcli.cold_piped(q, self.index),
+            "rich": _searchcli.cold_rich(q, self.index),
+        }
+
+    def batch(self, lines: bytes) -> Run:
+        served = _searchcli.batch(lines, self.index)
+        asked = len(lines.splitlines())
+        answered = sum(1 for line in served.stdout.splitlines() if line.strip())
+        if answered < asked:
+            raise RuntimeError(f"searchcli batch answered {answered} of {asked} queries")
+        return served
+
+    def extra(self) -> dict[str, float]:
+        """Incremental `index` of the .txt folder with nothing changed (after a first build)."""
+        if self.reuse:
+            return {}
+        folder_index = self.work / "searchcli-txt-index"
+        _searchcli.index_folder(self.corpus.txt_dir, folder_index)  # first build, not timed
+        return {"incremental_s": _searchcli.index_folder(self.corpus.txt_dir, folder_index).seconds}
 
 
 def spread(items: list[str], count: int) -> list[int]:
@@ -78,93 +154,87 @@ def spread(items: list[str], count: int) -> list[int]:
     return sorted({i * n // count for i in range(count)})
 
 
-def cold_figures(runs: list[Run]) -> dict[str, float]:
-    """Median and p95 wall time to exit, and median time to the first line, in ms."""
-    walls = [r.seconds for r in runs]
-    return {
-        "cold_ms": median(walls) * 1e3,
-        "cold_p95_ms": percentile(walls, 95) * 1e3,
-        "cold_first_ms": median([r.first_line_seconds or r.seconds for r in runs]) * 1e3,
-    }
-
-
 def batch_input(queries: list[str], size: int) -> bytes:
     lines = (f"q{i + 1}\t{queries[i % len(queries)]}\n" for i in range(size))
     return "".join(lines).encode()
 
 
-def measure_fts5(
-    corpus: Corpus, work: Path, queries: list[str], settings: Settings
-) -> tuple[dict[str, float], Path]:
-    py, here = sys.executable, str(Path(__file__).resolve().parent)
-    db = work / "fts5.db"
-    build = check(
-        run_tree([py, f"{here}/_fts5.py", "build", str(db), *map(str, corpus.jsonl)]),
-        "FTS5 build",
-    )
-    fig = {"build_s": build.seconds, "build_peak_mb": build.peak_rss / MB}
-    fig["size_mb"] = folder_size(db) / MB
-    pairs = [_fts5.match_pair(parse_query(q)) for q in queries]
-    con = sqlite3.connect(db)
-    fig.update(
-        warm_latencies(lambda i: _fts5.search(con, pairs[i]), len(pairs), settings.warm_rounds)
-    )
-    con.close()
-    cold = [
-        run_piped(_fts5.cold_command(py, db, pairs[i])) for i in spread(queries, settings.cold_runs)
-    ]
-    for run in cold:
-        check(run, "FTS5 cold query")
-    fig.update(cold_figures(cold))
-    serve = check(
-        run_tree(
-            [py, f"{here}/_fts5.py", "serve", str(db)],
-            stdin=batch_input(queries, settings.batch_size),
-        ),
-        "FTS5 serve",
-    )
-    fig["batch_qps"] = settings.batch_size / serve.seconds
-    fig["serve_mb"] = serve.peak_rss / MB
-    return fig, db
+class Phases:
+    """Runs each phase for every engine before the next phase, interleaving the
+    timed calls, so that a machine busy with other work slows all engines alike
+    and the ratios stay fair. An engine that fails is reported and dropped."""
 
+    def __init__(self, engines: dict[str, Engine], settings: Settings) -> None:
+        self.engines, self.settings = engines, settings
+        self.figs: Figures = {name: {} for name in engines}
+        self.errors: dict[str, str] = {}
 
-def measure_searchcli(
-    corpus: Corpus, work: Path, queries: list[str], settings: Settings
-) -> dict[str, float]:
-    fig: dict[str, float] = {}
-    if settings.skip_build:
-        index = settings.skip_build
-    else:
-        index = work / "searchcli-index"
-        build = _searchcli.build(list(corpus.jsonl), index)
-        fig.update(build_s=build.seconds, build_peak_mb=build.peak_rss / MB)
-    fig["size_mb"] = folder_size(index) / MB
+    def _each(self, phase: str, fn: Callable[[str, Engine], None]) -> None:
+        for name, engine in list(self.engines.items()):
+            try:
+                fn(name, engine)
+            except (RuntimeError, ImportError, OSError) as exc:
+                self.errors[name] = f"{phase}: {exc}"
+                print(f"{name} could not be measured ({phase}): {exc}", file=sys.stderr)
+                del self.engines[name]
 
-    search, close = _searchcli.open_library(index)
-    try:
-        fig.update(warm_latencies(lambda i: search(queries[i]), len(queries), settings.warm_rounds))
-    finally:
-        close()
+    def build(self) -> None:
+        def one(name: str, engine: Engine) -> None:
+            run = engine.build()
+            if run is not None:
+                self.figs[name].update(build_s=run.seconds, build_peak_mb=run.peak_rss / MB)
+            self.figs[name]["size_mb"] = engine.size() / MB
 
-    picks = spread(queries, settings.cold_runs)
-    piped = [_searchcli.cold_piped(queries[i], index) for i in picks]
-    fig.update(cold_figures(piped))
-    rich = [_searchcli.cold_rich(queries[i], index) for i in picks]
-    fig["cold_rich_ms"] = median([r.seconds for r in rich]) * 1e3
+        self._each("build", one)
 
-    served = _searchcli.batch(batch_input(queries, settings.batch_size), index)
-    answered = sum(1 for line in served.stdout.splitlines() if line.strip())
-    if answered < settings.batch_size:
-        raise RuntimeError(f"searchcli batch answered {answered} of {settings.batch_size} lines")
-    fig["batch_qps"] = settings.batch_size / served.seconds
-    fig["serve_mb"] = served.peak_rss / MB
+    def warm(self, n: int) -> None:
+        """p50/p95 per query after one untimed pass, engines taking turns query by query."""
+        opened: dict[str, tuple[Callable[[int], object], Callable[[], None]]] = {}
+        self._each("open", lambda name, e: opened.__setitem__(name, e.open()))
+        times: dict[str, list[float]] = {name: [] for name in opened}
+        try:
+            for round_ in range(self.settings.warm_rounds + 1):
+                for i in range(n):
+                    for name, (search, _) in opened.items():
+                        start = time.perf_counter()
+                        search(i)
+                        if round_:
+                            times[name].append(time.perf_counter() - start)
+        finally:
+            for _, close in opened.values():
+                close()
+        for name, t in times.items():
+            self.figs[name].update(warm_p50_ms=percentile(t, 50) * 1e3)
+            self.figs[name].update(warm_p95_ms=percentile(t, 95) * 1e3)
 
-    if not settings.skip_build:
-        folder_index = work / "searchcli-txt-index"
-        _searchcli.index_folder(corpus.txt_dir, folder_index)  # first build, not timed
-        again = _searchcli.index_folder(corpus.txt_dir, folder_index)
-        fig["incremental_s"] = again.seconds
-    return fig
+    def cold(self, picks: list[int]) -> None:
+        runs: dict[str, dict[str, list[Run]]] = {name: {} for name in self.engines}
+        for i in picks:
+
+            def one(name: str, engine: Engine, i: int = i) -> None:
+                for mode, run in engine.cold(i).items():
+                    runs[name].setdefault(mode, []).append(run)
+
+            self._each("cold", one)
+        for name in self.engines:
+            piped = runs[name]["piped"]
+            walls = [r.seconds for r in piped]
+            fig = self.figs[name]
+            fig["cold_ms"] = median(walls) * 1e3
+            fig["cold_p95_ms"] = percentile(walls, 95) * 1e3
+            fig["cold_first_ms"] = median([r.first_line_seconds or r.seconds for r in piped]) * 1e3
+            if "rich" in runs[name]:
+                fig["cold_rich_ms"] = median([r.seconds for r in runs[name]["rich"]]) * 1e3
+
+    def batch(self, lines: bytes, size: int) -> None:
+        def one(name: str, engine: Engine) -> None:
+            run = engine.batch(lines)
+            self.figs[name].update(batch_qps=size / run.seconds, serve_mb=run.peak_rss / MB)
+
+        self._each("batch", one)
+
+    def extra(self) -> None:
+        self._each("extra", lambda name, e: self.figs[name].update(e.extra()))
 
 
 def measure_rg(rg: str, corpus: Corpus, db: Path, queries: list[str]) -> dict[str, float]:
@@ -266,7 +336,7 @@ def render_table(rows: list[Row]) -> str:
 # ---------------------------------------------------------------- running
 
 
-def run(data: Path, settings: Settings, work: Path, engines: set[str]) -> tuple[Figures, dict]:
+def run(data: Path, settings: Settings, work: Path, names: set[str]) -> tuple[Figures, dict]:
     """Measure `engines` in one run; return figures and the run's description."""
     queries = load_queries()
     print(f"writing corpus into {work} ...", file=sys.stderr)
@@ -281,22 +351,27 @@ def run(data: Path, settings: Settings, work: Path, engines: set[str]) -> tuple[
         "sqlite": sqlite3.sqlite_version,
         **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()},
     }
-    figs: Figures = {}
-    errors: dict[str, str] = {}
-    print("measuring SQLite FTS5 ...", file=sys.stderr)
-    figs["fts5"], db = measure_fts5(corpus, work, queries, settings)
-    if "searchcli" in engines:
-        print("measuring searchcli ...", file=sys.stderr)
-        try:
-            figs["searchcli"] = measure_searchcli(corpus, work, queries, settings)
-        except (RuntimeError, ImportError, OSError) as exc:
-            errors["searchcli"] = str(exc)
-            print(f"searchcli could not be measured: {exc}", file=sys.stderr)
+    engines: dict[str, Engine] = {"fts5": Fts5(corpus, work, queries)}
+    if "searchcli" in names:
+        engines["searchcli"] = Searchcli(corpus, work, queries, settings.skip_build)
+    phases = Phases(engines, settings)
+    print("building ...", file=sys.stderr)
+    phases.build()
+    print("warm queries ...", file=sys.stderr)
+    phases.warm(len(queries))
+    print("cold queries ...", file=sys.stderr)
+    phases.cold(spread(queries, settings.cold_runs))
+    print("batch ...", file=sys.stderr)
+    phases.batch(batch_input(queries, settings.batch_size), settings.batch_size)
+    phases.extra()
+    figs, errors = phases.figs, phases.errors
+    if "fts5" in errors:
+        raise RuntimeError(f"SQLite FTS5, the reference, failed: {errors['fts5']}")
     rg = _rg.available()
-    if "rg" in engines and rg:
-        print("measuring ripgrep ...", file=sys.stderr)
-        figs["ripgrep"] = measure_rg(rg, corpus, db, queries)
-    elif "rg" in engines:
+    if "rg" in names and rg:
+        print("ripgrep ...", file=sys.stderr)
+        figs["ripgrep"] = measure_rg(rg, corpus, work / "fts5.db", queries)
+    elif "rg" in names:
         print("ripgrep (rg) is not on PATH: skipped", file=sys.stderr)
     info["errors"] = errors
     return figs, info
