@@ -7,6 +7,7 @@ a fresh data folder and switch `CURRENT` to it only once it is complete.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import pickle
@@ -198,6 +199,13 @@ def _commit(writer: Any, data_dir: str, manifest: store.Manifest) -> int:
     return generation
 
 
+def _cancel(writer: Any) -> None:
+    """Drop an unfinished writer's work. A commit that failed (disk full) has
+    closed it already; its error is the one to report, not cancel()'s."""
+    with contextlib.suppress(Exception):
+        writer.cancel()
+
+
 def _os_error(index_dir: str, exc: OSError) -> IndexWriteError:
     reason = exc.strerror or str(exc)
     return IndexWriteError(
@@ -256,7 +264,7 @@ def _rebuild_locked(
             _add_stream(writer, run, stdin, update=False)
             _commit(writer, data_dir, manifest)
         except BaseException:
-            writer.cancel()
+            _cancel(writer)
             raise
         store.switch_current(index_dir, data_dir, SCHEMA_VERSION)
     except OSError as exc:
@@ -331,6 +339,12 @@ def _update_locked(
         else:
             changed.append(sf)
     gone = [p for p in manifest.files if p not in seen and _under(p, roots)]
+    # Files outside this run's roots keep their documents, and so their ids: a
+    # new document with one of those ids is skipped as a duplicate, as in a rebuild.
+    for path, entry in manifest.files.items():
+        if path not in seen and not _under(path, roots):
+            for doc_id in entry[2]:
+                run.seen_ids.setdefault(doc_id, path)
     if not changed and not gone and stdin is None:
         return run.report(started, rebuilt=False)
     try:
@@ -364,7 +378,7 @@ def _update_locked(
             manifest.roots = sorted(set(manifest.roots) | set(roots))
             _commit(writer, data_dir, manifest)
         except BaseException:
-            writer.cancel()
+            _cancel(writer)
             raise
     except OSError as exc:
         if exc.errno == errno.ENOENT:  # a segment file of the live index is gone
