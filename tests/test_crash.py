@@ -190,14 +190,20 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
+def copy_index(index_dir: Path, tmp_path: Path) -> Path:
+    """A copy of a module-wide index that a test may damage."""
+    work = tmp_path / "index"
+    shutil.copytree(index_dir, work)
+    return work
+
+
 def segment_file(index_dir: Path) -> Path:
     (seg,) = glob.glob(str(index_dir / "data-*" / "*.seg"))
     return Path(seg)
 
 
 def damaged(small_index: Path, tmp_path: Path, how: str) -> Path:
-    work = tmp_path / "index"
-    shutil.copytree(small_index, work)
+    work = copy_index(small_index, tmp_path)
     seg = segment_file(work)
     size = seg.stat().st_size
     if how == "deleted":
@@ -289,8 +295,7 @@ def test_check_on_a_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
 
 
 def test_check_compares_with_the_manifest(small_index: Path, tmp_path: Path) -> None:
-    work = tmp_path / "index"
-    shutil.copytree(small_index, work)
+    work = copy_index(small_index, tmp_path)
     (manifest,) = work.glob("data-*/manifest-*.json")
     text = manifest.read_text(encoding="utf-8")
     manifest.write_text(text.replace("doc00007.txt", "doc99999.txt"), encoding="utf-8")
@@ -305,8 +310,7 @@ def test_check_compares_with_the_manifest(small_index: Path, tmp_path: Path) -> 
 
 
 def test_check_names_a_damaged_current_file(small_index: Path, tmp_path: Path) -> None:
-    work = tmp_path / "index"
-    shutil.copytree(small_index, work)
+    work = copy_index(small_index, tmp_path)
     (work / "CURRENT").write_text("{not json", encoding="utf-8")
     report = checking.check_index(work)
     assert not report.ok and "CURRENT" in report.problems[0]
@@ -321,8 +325,7 @@ def toc_file(index_dir: Path) -> Path:
 def test_a_damaged_table_of_contents_says_rebuild_and_rebuild_needs_no_paths(
     small_index: Path, tmp_path: Path, how: str
 ) -> None:
-    work = tmp_path / "index"
-    shutil.copytree(small_index, work)
+    work = copy_index(small_index, tmp_path)
     toc = toc_file(work)
     data = toc.read_bytes()
     if how == "truncated":
@@ -341,3 +344,151 @@ def test_a_damaged_table_of_contents_says_rebuild_and_rebuild_needs_no_paths(
     assert rebuild.exit_code == 0, rebuild.output
     found = CliRunner().invoke(cli, ["search", marker(5), "--paths", "--index", str(work)])
     assert found.exit_code == 0 and found.stdout.strip().endswith("doc00005.txt")
+
+
+# -- disk full, read-only ------------------------------------------------------------
+
+
+def limited_file_size(limit: int) -> Any:
+    """preexec_fn: files may not grow past `limit` bytes, and writing past it
+    fails with EFBIG instead of killing the process (as a full disk fails writes)."""
+    import resource
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+    return apply
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["incremental", "rebuild"])
+def test_a_full_disk_fails_clearly_and_keeps_the_previous_index(
+    small_index: Path, tmp_path: Path, rebuild: bool
+) -> None:
+    work = copy_index(small_index, tmp_path)
+    before = fingerprint(work)
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 200, seed=7)  # other documents: a run that changes a lot
+    args = ["index", str(corpus), "--index", str(work), *(["--rebuild"] if rebuild else [])]
+    result = subprocess.run(
+        searchcli_command(*args),
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        preexec_fn=limited_file_size(64 * 1024),
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "could not write the index" in result.stderr
+    assert "File too large" in result.stderr  # the OS's own words for EFBIG
+    assert "previous index is unchanged" in result.stderr
+    assert fingerprint(work) == before
+    assert checking.check_index(work).ok
+    assert len(data_dirs(work)) == 1  # a failed rebuild's folder is removed
+    # With room again, the same run completes.
+    again = subprocess.run(searchcli_command(*args), env=child_env(), capture_output=True)
+    assert again.returncode == 0
+    assert checking.check_index(work).ok
+
+
+# Where the disk fills: Whoosh creating a segment file, our manifest, CURRENT
+# (which only a rebuild rewrites).
+ENOSPC_AT = [
+    ("segment", False),
+    ("manifest", False),
+    ("segment", True),
+    ("manifest", True),
+    ("current", True),
+]
+
+
+@pytest.mark.parametrize(("where", "rebuild"), ENOSPC_AT)
+def test_no_space_left_at_each_write_keeps_the_previous_index(
+    small_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, rebuild: bool
+) -> None:
+    import errno
+
+    from searchcli import store
+
+    work = copy_index(small_index, tmp_path)
+    before = fingerprint(work)
+    changed = small_index.parent / "corpus" / "part03" / "doc00013.txt"
+    os.utime(changed, ns=(time.time_ns(), time.time_ns()))
+
+    def no_space(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if where == "segment":
+        from whoosh.filedb.filestore import FileStorage
+
+        monkeypatch.setattr(FileStorage, "create_file", no_space)
+    elif where == "manifest":
+        monkeypatch.setattr(store, "write_manifest", no_space)
+    else:
+        monkeypatch.setattr(store, "write_atomic", no_space)
+    args = ["index", str(changed.parent.parent), "--index", str(work)]
+    result = CliRunner().invoke(cli, [*args, *(["--rebuild"] if rebuild else [])])
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.stderr
+    assert "previous index is unchanged" in result.stderr
+    monkeypatch.undo()
+    assert fingerprint(work) == before
+    assert checking.check_index(work).ok
+    assert len(data_dirs(work)) == 1
+
+
+def test_a_read_only_index_folder_fails_clearly(
+    small_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root, chmod does not stop writes: refuse them at the system call."""
+    import errno
+
+    work = copy_index(small_index, tmp_path)
+    before = fingerprint(work)
+    real_open, real_makedirs = os.open, os.makedirs
+    inside = str(work)
+
+    def read_only_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        if writing and os.fspath(path).startswith(inside):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def read_only_makedirs(path: Any, *args: Any, **kwargs: Any) -> None:
+        if os.fspath(path).startswith(inside) and not os.path.isdir(path):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(path))
+        real_makedirs(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only_open)
+    monkeypatch.setattr(os, "makedirs", read_only_makedirs)
+    corpus = str(small_index.parent / "corpus")
+    for extra in ([], ["--rebuild"]):
+        result = CliRunner().invoke(cli, ["index", corpus, "--index", str(work), *extra])
+        assert result.exit_code == 2, result.output
+        assert "Read-only file system" in result.stderr
+        assert "Traceback" not in result.output
+    # Reading needs no writes: search and check still work.
+    found = CliRunner().invoke(cli, ["search", marker(5), "--paths", "--index", str(work)])
+    assert found.exit_code == 0
+    monkeypatch.undo()
+    assert fingerprint(work) == before
+
+
+def test_a_second_root_with_the_same_layout_never_duplicates_an_id(tmp_path: Path) -> None:
+    """Ids are paths relative to the indexed root, so two roots can both hold
+    part00/doc00000.txt: the first one indexed keeps the id, as in a rebuild of both."""
+    first, second, index = tmp_path / "first", tmp_path / "second", tmp_path / "index"
+    write_corpus(first, 20, seed=1)
+    write_corpus(second, 30, seed=2)
+    indexing.update([str(first)], str(index))
+    report = indexing.update([str(second)], str(index))
+    assert report.added == 10
+    assert len(report.skipped) == 20
+    assert all("duplicate id" in s.reason for s in report.skipped)
+    check = checking.check_index(index)
+    assert check.ok, check.problems
+    assert check.documents == 30
+    # Again, with nothing changed: nothing to do, nothing duplicated.
+    indexing.update([str(second)], str(index))
+    assert checking.check_index(index).ok
