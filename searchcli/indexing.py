@@ -31,12 +31,11 @@ from .errors import (
 )
 from .models import Document, IndexReport, IndexStats, Skip
 from .schema import SCHEMA_VERSION, make_schema
+from .writers import open_writer
 
 Progress = Callable[[int, int], None]  # (files done, files to read)
 
 DEFAULT_PATHS = ("corpus",)
-# Memory for Whoosh's in-RAM posting buffer before it spills to a temp run.
-WRITER_LIMITMB = 128
 
 # What Whoosh raises when its files are damaged: a missing file OSError, a
 # truncated one EOFError, struct.error or a pickle error, overwritten bytes
@@ -248,9 +247,9 @@ def _rebuild_locked(
     try:
         data_dir = store.new_data_dir(index_dir)
         ix = whoosh_index.create_in(data_dir, make_schema())
-        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        files = _walk(file_paths, run)
+        writer = open_writer(ix, sum(sf.size for sf in files))
         try:
-            files = _walk(file_paths, run)
             manifest = store.Manifest(SCHEMA_VERSION, roots=[_abs(p) for p in file_paths])
             for done, sf in enumerate(files, 1):
                 ids = []
@@ -348,7 +347,7 @@ def _update_locked(
     if not changed and not gone and stdin is None:
         return run.report(started, rebuilt=False)
     try:
-        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        writer = open_writer(ix, sum(sf.size for sf in changed))
         try:
             old_ids: set[str] = set()
             for path in gone:
