@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -349,6 +350,7 @@ def run(data: Path, settings: Settings, work: Path, names: set[str]) -> tuple[Fi
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         "sqlite": sqlite3.sqlite_version,
+        "commit": git_state(),
         **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()},
     }
     engines: dict[str, Engine] = {"fts5": Fts5(corpus, work, queries)}
@@ -375,6 +377,17 @@ def run(data: Path, settings: Settings, work: Path, names: set[str]) -> tuple[Fi
         print("ripgrep (rg) is not on PATH: skipped", file=sys.stderr)
     info["errors"] = errors
     return figs, info
+
+
+def git_state() -> str:
+    """The checkout measured: short commit, '+changes' when the working tree differs."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=BENCH, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -417,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{info['documents']} documents ({info['jsonl_mb']} MB of JSON lines), "
             f"{info['queries']} queries, {info['cpus']} CPUs, Python {info['python']}, "
-            f"SQLite {info['sqlite']}"
+            f"SQLite {info['sqlite']}, searchcli at {info['commit']}"
         )
         print(render_table(rows))
     return 1 if info["errors"] else 0
