@@ -7,6 +7,7 @@ UTF-8 round-trip byte for byte (they travel as surrogate escapes inside str).
 from __future__ import annotations
 
 import json
+import re
 import os
 from collections.abc import Iterable
 from typing import IO, Any
@@ -43,14 +44,24 @@ def write_jsonl(out: IO[bytes], objs: Iterable[Any]) -> None:
         out.write(_json_bytes(dumps(obj) + "\n"))
 
 
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# Every other control character, and a file name's undecodable bytes (lone
+# surrogates in str), become \xNN: a TSV cell never carries a raw escape.
+_TSV_SPECIAL = re.compile(r"[\\\x00-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def _tsv_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    return _TSV_ESCAPES.get(ch) or f"\\x{code - 0xDC00 if code >= 0xDC00 else code:02x}"
 
 
 def tsv_field(value: object) -> str:
-    """A TSV cell: tabs, newlines and backslashes escaped, None as empty."""
+    """A TSV cell: tab, newline, CR and backslash as \\t \\n \\r \\\\, other control
+    characters as \\xNN, None as empty."""
     if value is None:
         return ""
-    return str(value).translate(_TSV_ESCAPES)
+    return _TSV_SPECIAL.sub(_tsv_escape, str(value))
 
 
 def write_tsv(out: IO[bytes], hits: Iterable[Hit], header: bool = True) -> None:

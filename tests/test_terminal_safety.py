@@ -200,16 +200,7 @@ def test_json_output_escapes_everything(evil_index: Path, fmt: str) -> None:
     assert os.path.basename(named["hits"][0]["path"]) == f"name{OSC52}[bold]x.txt"
 
 
-TSV_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="serialize.tsv_field escapes only tab, newline, CR and backslash: a raw ESC "
-    "in a file name reaches the terminal through the path column (diff in issue 5 report)",
-)
-
-
-@pytest.mark.parametrize(
-    "word", ["uniquebody", "secondword", pytest.param("namedword", marks=TSV_XFAIL)]
-)
+@pytest.mark.parametrize("word", ["uniquebody", "secondword", "namedword"])
 def test_tsv_output_has_no_raw_control_characters(evil_index: Path, word: str) -> None:
     result = run(["search", word, "--tsv"], evil_index, color=False)
     assert result.exit_code == 0
