@@ -13,7 +13,7 @@ the date column read; the live documents match the manifest's ids.
 
 Damage is reported as sentences in `problems`; things that are odd but harmless
 (a missing manifest, which only makes the next run re-read every file) go to
-`notes`. The Whoosh objects come from indexing.open_index, so this module needs
+`notes`. The Whoosh objects come from opening.open_index, so this module needs
 no Whoosh import of its own.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 
 from . import store
 from .errors import IndexNotFound, SearchError
-from .indexing import open_index
+from .opening import open_index
 from .models import CheckReport
 
 # Postings decoded per check, at most: a few seconds of work on a 50k-document

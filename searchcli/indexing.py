@@ -10,10 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import pickle
-import struct
 import time
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
@@ -26,85 +23,16 @@ from .errors import (
     IndexCorrupt,
     IndexNotFound,
     IndexWriteError,
-    SchemaMismatch,
     SearchError,
 )
 from .models import Document, IndexReport, IndexStats, Skip
+from .opening import DAMAGE_ERRORS, open_index, open_searcher  # noqa: F401  (re-exported)
 from .schema import SCHEMA_VERSION, make_schema
 from .writers import open_writer
 
 Progress = Callable[[int, int], None]  # (files done, files to read)
 
 DEFAULT_PATHS = ("corpus",)
-
-# What Whoosh raises when its files are damaged: a missing file OSError, a
-# truncated one EOFError, struct.error or a pickle error, overwritten bytes
-# zlib.error or a bad offset (ValueError, IndexError, KeyError).
-DAMAGE_ERRORS: tuple[type[Exception], ...] = (
-    OSError,
-    EOFError,
-    ValueError,
-    IndexError,
-    KeyError,
-    struct.error,
-    pickle.UnpicklingError,
-    zlib.error,
-    whoosh_index.IndexError,
-)
-
-
-# Opening lists a commit's files and then reads them; a writer committing in
-# between deletes them (an incremental commit its old files, a rebuild the whole
-# old data folder), and the new commit is complete by then. Open again, up to
-# this many times, before calling a missing file damage.
-OPEN_ATTEMPTS = 5
-_MOVED_ON = (FileNotFoundError, whoosh_index.EmptyIndexError)
-
-
-def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
-    """Open the live Whoosh index: (index, data folder, CURRENT record)."""
-    for attempt in range(OPEN_ATTEMPTS):
-        try:
-            return _open_index_once(index_dir)
-        except _MOVED_ON as exc:
-            if attempt == OPEN_ATTEMPTS - 1:
-                raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
-    raise AssertionError("unreachable")
-
-
-def _open_index_once(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
-    current = store.read_current(index_dir)
-    if current.get("schema") != SCHEMA_VERSION:
-        raise SchemaMismatch(index_dir, current.get("schema"), SCHEMA_VERSION)
-    data_dir = os.path.join(index_dir, current["data"])
-    try:
-        ix = whoosh_index.open_dir(data_dir)
-    except _MOVED_ON:
-        raise
-    except DAMAGE_ERRORS as exc:
-        raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
-    except (AttributeError, ImportError) as exc:  # a pickled schema class since renamed
-        detail = f"its schema cannot be loaded by this version ({type(exc).__name__}: {exc})"
-        raise IndexCorrupt(index_dir, detail) from None
-    return ix, data_dir, current
-
-
-def open_searcher(index_dir: str, **kwargs: Any) -> tuple[Any, str]:
-    """A Whoosh searcher on the newest commit, every segment open, and its data folder.
-
-    Once open it answers from that commit while writers replace it (its files
-    stay open); opening itself starts again when a commit lands in the middle.
-    """
-    for attempt in range(OPEN_ATTEMPTS):
-        ix, data_dir, _ = open_index(index_dir)
-        try:
-            return ix.searcher(**kwargs), data_dir
-        except _MOVED_ON as exc:
-            if attempt == OPEN_ATTEMPTS - 1:
-                raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
-        except DAMAGE_ERRORS as exc:
-            raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
-    raise AssertionError("unreachable")
 
 
 def _abs(path: str) -> str:
