@@ -38,20 +38,22 @@ def marker(i: int) -> str:
     return f"marker{i:05d}"
 
 
-def write_doc(root: Path, i: int, rng: random.Random, vocab: list[str], extra: str = "") -> None:
+def write_doc(
+    root: Path, i: int, rng: random.Random, vocab: list[str], extra: str = "", words: int = 100
+) -> None:
     path = doc_path(root, i)
     path.parent.mkdir(parents=True, exist_ok=True)
     title = " ".join(rng.choice(vocab) for _ in range(5))
-    body = " ".join(rng.choice(vocab) for _ in range(100))
+    body = " ".join(rng.choice(vocab) for _ in range(words))
     path.write_text(f"{title}\n\n{body} {marker(i)} {extra}\n", encoding="utf-8")
 
 
-def write_corpus(root: Path, n_files: int, seed: int = 1) -> None:
+def write_corpus(root: Path, n_files: int, seed: int = 1, words: int = 100) -> None:
     """n_files news-layout .txt files in ten sub-folders."""
     rng = random.Random(seed)
     vocab = make_words(rng, 4000)
     for i in range(n_files):
-        write_doc(root, i, rng, vocab)
+        write_doc(root, i, rng, vocab, words=words)
 
 
 def modify_corpus(root: Path, n_files: int, seed: int = 2) -> dict[str, list[int]]:
