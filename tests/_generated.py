@@ -6,11 +6,15 @@ test gives (its tmp_path), big enough to make an indexing run last a few seconds
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 # Syllables make plenty of distinct, pronounceable words, so the index has a
 # realistic number of terms rather than a handful repeated.
@@ -87,3 +91,20 @@ def run_searchcli(*args: str, **kw) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         searchcli_command(*args), capture_output=True, text=True, env=child_env(), **kw
     )
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail with TimeoutError instead of hanging (a FIFO opened for reading, an
+    expansion that never ends). Not a speed test: only a stop for a hang."""
+
+    def expired(*_: Any) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -7,18 +7,15 @@ runs a fixed number of examples, every command under a hang guard.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 import re
-import signal
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _generated import make_words, write_corpus
+from _generated import deadline, make_words, write_corpus
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -39,22 +36,8 @@ HANG_GUARD = 60  # seconds; not a speed test, only a stop for a hang
 STATS: dict[str, int] = {}
 
 
-@contextlib.contextmanager
-def hang_guard() -> Iterator[None]:
-    def expired(*_: Any) -> None:
-        raise TimeoutError(f"a command ran for more than {HANG_GUARD} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(HANG_GUARD)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def invoke(args: list[str], input: str | None = None) -> Any:
-    with hang_guard():
+    with deadline(HANG_GUARD):
         result = CliRunner().invoke(cli, args, input=input)
     STATS["commands"] = STATS.get("commands", 0) + 1
     assert "Traceback" not in result.output, result.output

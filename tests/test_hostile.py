@@ -10,18 +10,15 @@ nested folders, malformed JSON lines and JSON records of the wrong types.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
-import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _generated import child_env, searchcli_command
+from _generated import child_env, deadline, searchcli_command
 from _hostile import Expected, build
 from click.testing import CliRunner
 
@@ -32,22 +29,6 @@ from searchcli.searching import Searcher
 # Words that are in the corpus but must not be indexed: inside a <script>,
 # inside skipped binaries, inside a record whose body is not a string.
 NOT_INDEXED = ("hostscript", "hostzipped", "hostelf", "hostnul", "hostnested")
-
-
-@contextlib.contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging (a FIFO opened for reading blocks forever)."""
-
-    def expired(*_: Any) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="module")
