@@ -6,121 +6,27 @@ command and library callers reuse it); every Whoosh object stays inside it.
 
 from __future__ import annotations
 
-import itertools
 import os
-from collections.abc import Iterable
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.qparser import (
-    AndGroup,
-    FuzzyTermPlugin,
-    MultifieldParser,
-    OrGroup,
-    PlusMinusPlugin,
-    QueryParser,
-)
-from whoosh.qparser import plugins as qplugins
 
 from .errors import IndexCorrupt, QueryError
 from .highlight import make_snippet
 from .indexing import open_index
 from .models import Document, Hit, SearchResult
-from .schema import WORD_RE, terms
+from .querying import SEARCH_FIELDS, QueryBuilder, content_words
+from .ranking import FIRST, K1, B, BM25FQuery
 from .spelling import respell
 from .store import resolve_index_dir
 
-# Ranking defaults (see README, "Ranking"): BM25F over title and body, title
-# words weighted higher. Tuned on the SciFact train split only.
-K1 = 1.2
-B = 0.75
-TITLE_BOOST = 2.0
-SEARCH_FIELDS = ("title", "body")
-
-# Queries with at most this many content words must match all of them (and
-# fall back to any when that finds nothing); longer ones, usually questions
-# in natural language, are ranked by any word.
+# In the default mode, queries of at most this many content words list the documents
+# with every word first (then those with some); longer ones, usually questions in
+# natural language, are ranked by any word. See README, "Which words must match".
 AUTO_ALL_MAX_WORDS = 4
 
-# A wildcard or fuzzy term expands to at most this many index terms, so that
-# `a*` on a large index answers in bounded time.
-MAX_EXPANSION = 512
 MODES = ("auto", "all", "any")
-
-
-class _Bounded:
-    """Mixin: cap the index terms a multi-term query expands to."""
-
-    def _btexts(self, ixreader: Any) -> Iterable[bytes]:
-        return itertools.islice(super()._btexts(ixreader), MAX_EXPANSION)  # type: ignore[misc]
-
-
-class BoundedPrefix(_Bounded, wq.Prefix):
-    pass
-
-
-class BoundedWildcard(_Bounded, wq.Wildcard):
-    pass
-
-
-class BoundedFuzzyTerm(_Bounded, wq.FuzzyTerm):
-    pass
-
-
-def _bound(q: wq.Query) -> wq.Query:
-    def swap(node: wq.Query) -> wq.Query:
-        for plain, bounded in (
-            (wq.FuzzyTerm, BoundedFuzzyTerm),
-            (wq.Prefix, BoundedPrefix),
-            (wq.Wildcard, BoundedWildcard),
-        ):
-            if type(node) is plain:
-                copy = bounded.__new__(bounded)
-                copy.__dict__.update(node.__dict__)
-                return copy
-        return node
-
-    return q.accept(swap)
-
-
-def _negations_exclude(q: wq.Query) -> wq.Query:
-    """In an Or, `NOT x` must still exclude x, not add every document without x."""
-
-    def fix(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Or):
-            nots = [c for c in node.subqueries if isinstance(c, wq.Not)]
-            if nots:
-                rest = [c for c in node.subqueries if not isinstance(c, wq.Not)]
-                if not rest:
-                    return node
-                positive = rest[0] if len(rest) == 1 else wq.Or(rest, boost=node.boost)
-                return wq.AndNot(positive, wq.Or([n.query for n in nots]))
-        return node
-
-    return q.accept(fix)
-
-
-def _make_parser(schema: Any, group: Any) -> QueryParser:
-    parser = MultifieldParser(
-        list(SEARCH_FIELDS), schema, fieldboosts={"title": TITLE_BOOST}, group=group
-    )
-    # Ranges and single quotes misfire on ordinary text ("[1]", "don't").
-    parser.remove_plugin_class(qplugins.RangePlugin)
-    parser.remove_plugin_class(qplugins.SingleQuotePlugin)
-    parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(PlusMinusPlugin())
-    return parser
-
-
-def _plain_words(text: str) -> str:
-    """The words of a query with every operator character removed."""
-    return " ".join(WORD_RE.findall(text))
-
-
-def content_words(text: str) -> int:
-    """How many non-stop words a query has (operators and field names aside)."""
-    return len(terms(_plain_words(text)))
 
 
 class Searcher:
@@ -133,10 +39,7 @@ class Searcher:
             self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
         except (OSError, EOFError, ValueError) as exc:
             raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
-        self._parsers = {
-            "all": _make_parser(self._ix.schema, AndGroup),
-            "any": _make_parser(self._ix.schema, OrGroup),
-        }
+        self._queries = QueryBuilder(self._ix.schema)
 
     def __enter__(self) -> Searcher:
         return self
@@ -152,16 +55,8 @@ class Searcher:
         return int(self._searcher.doc_count())
 
     def parse(self, text: str, mode: str = "all") -> wq.Query:
-        """The query tree for `text`; input the parser cannot make sense of is
-        searched as plain words rather than rejected."""
-        parser = self._parsers[mode]
-        try:
-            q = parser.parse(text)
-        except Exception:  # Whoosh's parser raises a variety of errors on odd input
-            q = None
-        if q is None or q is wq.NullQuery or _has_errors(q):
-            q = parser.parse(_plain_words(text))
-        return _bound(_negations_exclude(q))
+        """The query tree for `text` in a mode: "any", "all" or "all-first"."""
+        return self._queries.parse(text, mode)
 
     def search(
         self,
@@ -181,13 +76,20 @@ class Searcher:
             raise QueryError("empty query: give at least one word to search for")
         used = mode
         if mode == "auto":
-            used = "all" if content_words(text) <= AUTO_ALL_MAX_WORDS else "any"
+            used = FIRST if content_words(text) <= AUTO_ALL_MAX_WORDS else "any"
         q = self.parse(text, used)
         results = self._run(q, limit * page)
-        if mode == "auto" and used == "all" and results.is_empty():
-            used = "any"
-            q = self.parse(text, used)
-            results = self._run(q, limit * page)
+        if used == FIRST:
+            # plain words: ranked by any, those with every word first; query syntax: all
+            # words must match, and any may when that finds nothing
+            if isinstance(q, BM25FQuery):
+                used = "all" if q.complete else "any"
+            elif results.is_empty():
+                used = "any"
+                q = self.parse(text, used)
+                results = self._run(q, limit * page)
+            else:
+                used = "all"
         total = len(results)
         hits = self._hits(results, q, (page - 1) * limit, limit, snippets)
         # Suggest when nothing was found, or when not every word could be.
@@ -265,17 +167,6 @@ class Searcher:
         if fixed is None or self._run(self.parse(fixed, "any"), 1).is_empty():
             return None
         return fixed
-
-
-def _has_errors(q: wq.Query) -> bool:
-    return (
-        any(
-            isinstance(node, wq.Query) and node.__class__.__name__ == "ErrorQuery"
-            for node in q.leaves()
-        )
-        if hasattr(q, "leaves")
-        else False
-    )
 
 
 def search(

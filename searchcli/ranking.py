@@ -1,0 +1,238 @@
+"""BM25F ranking over title and body, computed term by term from the postings.
+
+Whoosh's own "BM25F" scores every field on its own and adds the scores up, so a word
+in the title and again in the body counts twice, each time saturating separately, and
+its idf is log(N / (df + 1)) + 1. This module scores the way BM25F is defined: for
+each query word, the term frequencies of the fields are first combined, each weighted
+and normalised by its field's length, and only the combination is saturated:
+
+    tf~   = sum over fields f of  weight_f * tf_f / (1 - b + b * len_f / avglen_f)
+    score = sum over query words t of  qf_t * idf_t * tf~ * (k1 + 1) / (tf~ + k1)
+    idf_t = log(1 + (N - df_t + 0.5) / (df_t + 0.5))        (Lucene's, never negative)
+
+df_t is the largest of the word's per-field document frequencies (Lucene's
+CombinedFieldQuery does the same), and qf_t counts how often the word occurs in the
+query, so a word a long question repeats weighs more. The scores of one segment are
+computed in one pass over each word's postings and handed to Whoosh as a matcher, so
+the query composes with phrases, fields and NOT like any other Whoosh query.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from whoosh import matching
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import byte_to_length
+
+# Defaults; see README "Ranking". Tuned on SciFact's train split only.
+K1 = 1.2
+B = 0.75
+FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
+
+# What a document must match: any word; every word; any, but those with every word first.
+ANY, ALL, FIRST = "any", "all", "all-first"
+FIELD_B: dict[str, float] = {}
+
+
+def idf(doc_count: int, df: int) -> float:
+    return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
+
+
+def weighted_terms(words: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """(term, times it occurs) for each distinct term, in first-seen order."""
+    return tuple(Counter(words).items())
+
+
+def _postings(reader: Any, fieldname: str, text: str) -> tuple[Sequence[int], Sequence[float]]:
+    """All (doc numbers, term frequencies) of one term in one segment."""
+    m = reader.postings(fieldname, text)
+    ids: list[int] = []
+    weights: list[float] = []
+    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
+        # whoosh3 codec: read whole blocks instead of stepping posting by posting
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            m._next_block()
+        return ids, weights
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return ids, weights
+
+
+class ScoredMatcher(matching.ListMatcher):  # type: ignore[misc]
+    """Precomputed (doc, score) pairs: skip_to by bisection, constant-time quality."""
+
+    def __init__(self, ids: list[int], scores: list[float]) -> None:
+        super().__init__(ids, weights=scores)
+        self._top = max(scores)
+
+    def skip_to(self, id: int) -> None:
+        if not self.is_active():
+            raise matching.ReadTooFar
+        if id > self._ids[self._i]:
+            self._i = bisect.bisect_left(self._ids, id, self._i)
+
+    def replace(self, minquality: float = 0) -> Any:
+        if not self.is_active() or (minquality and self._top < minquality):
+            return matching.NullMatcher()
+        return self
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def max_quality(self) -> float:
+        return self._top
+
+    def block_max_weight(self) -> float:
+        return self._top
+
+    def score(self) -> float:
+        return float(self._weights[self._i])
+
+
+_LENGTH_BYTES: weakref.WeakKeyDictionary[Any, dict[str, bytes]] = weakref.WeakKeyDictionary()
+
+
+def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """Every document's encoded field length (one byte a document) in one read, or None
+    when the codec does not keep them the way whoosh3's codec does."""
+    cache = _LENGTH_BYTES.setdefault(reader, {})
+    if fieldname not in cache:
+        try:
+            col = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            raw = b"" if col is None else bytes(col._dbfile.get(col._basepos, col._count))
+        except (AttributeError, TypeError):
+            return None
+        cache[fieldname] = raw + bytes(max(0, reader.doc_count_all() - len(raw)))
+    return cache[fieldname]
+
+
+def _length_norm(searcher: Any, fieldname: str, avglen: float, weight: float) -> Any:
+    """doc -> weight / (1 - b + b * length / avglen) for one segment."""
+    b = FIELD_B.get(fieldname, B)
+    table = [weight / (1.0 - b + b * byte_to_length(i) / avglen) for i in range(256)]
+    raw = _length_bytes(searcher.reader(), fieldname)
+    if raw is not None:
+        return lambda doc: table[raw[doc]]
+    by_length: dict[int, float] = {}
+    length_of = searcher.doc_field_length
+
+    def norm(doc: int) -> float:
+        length = length_of(doc, fieldname) or 0
+        value = by_length.get(length)
+        if value is None:
+            value = by_length[length] = weight / (1.0 - B + B * length / avglen)
+        return value
+
+    return norm
+
+
+class BM25FQuery(wq.Query):  # type: ignore[misc]
+    """Documents with any (or all) of `terms`, ranked by BM25F over `fields`."""
+
+    def __init__(
+        self,
+        terms: Sequence[tuple[str, int]],
+        fields: Sequence[str] = tuple(FIELD_WEIGHTS),
+        require: str = ANY,
+        boost: float = 1.0,
+    ) -> None:
+        self.wterms = tuple(terms)
+        self.fields = tuple(fields)
+        self.require = require
+        self.boost = boost
+        self.complete = 0  # documents with every word, counted as segments are searched
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.wterms!r}, {self.fields!r}, {self.require!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and self.wterms == other.wterms  # type: ignore[attr-defined]
+            and self.fields == other.fields  # type: ignore[attr-defined]
+            and self.require == other.require  # type: ignore[attr-defined]
+            and self.boost == other.boost  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.wterms, self.fields, self.require, self.boost))
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def field(self) -> None:
+        return None
+
+    def has_terms(self) -> bool:
+        return True
+
+    def terms(self, phrases: bool = False) -> Iterator[tuple[str, str]]:
+        for text, _ in self.wterms:
+            for fieldname in self.fields:
+                yield fieldname, text
+
+    def normalize(self) -> wq.Query:
+        return self if self.wterms else wq.NullQuery
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return sum(ixreader.doc_frequency(f, t) for t, _ in self.wterms for f in self.fields)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        scores = self.scores(searcher)
+        if not scores:
+            return matching.NullMatcher()
+        ids = sorted(scores)
+        return ScoredMatcher(ids, [scores[i] for i in ids])
+
+    def scores(self, searcher: Any) -> dict[int, float]:
+        """{segment doc number: score} for the documents this query matches."""
+        parent = searcher.get_parent()
+        reader = searcher.reader()
+        n_docs = parent.doc_count_all()
+        fields = [f for f in self.fields if f in searcher.schema]
+        scores: dict[int, float] = {}
+        matched: dict[int, int] = {}
+        found = 0  # query words the index has
+        for text, qf in self.wterms:
+            df = max((parent.doc_frequency(f, text) for f in fields), default=0)
+            if not df:
+                continue
+            found += 1
+            tfs: dict[int, float] = {}
+            for f in fields:
+                if (f, text) not in reader:
+                    continue
+                ids, weights = _postings(reader, f, text)
+                avglen = parent.avg_field_length(f) or 1.0
+                norm = _length_norm(searcher, f, avglen, FIELD_WEIGHTS.get(f, 1.0))
+                for doc, tf in zip(ids, weights, strict=True):
+                    tfs[doc] = tfs.get(doc, 0.0) + tf * norm(doc)
+            w = qf * idf(n_docs, df) * (K1 + 1) * self.boost
+            for doc, tf in tfs.items():
+                scores[doc] = scores.get(doc, 0.0) + w * tf / (tf + K1)
+                matched[doc] = matched.get(doc, 0) + 1
+        if found < len(self.wterms):
+            return {} if self.require == ALL else scores
+        complete = [d for d, n in matched.items() if n == found]
+        self.complete += len(complete)
+        if self.require == ALL:
+            return {d: scores[d] for d in complete}
+        if self.require == FIRST and found > 1:
+            # above any document that lacks a word: every word's largest possible score
+            bonus = sum(qf * idf(n_docs, 1) * (K1 + 1) for _, qf in self.wterms) * self.boost
+            for d in complete:
+                scores[d] += bonus
+        return scores
