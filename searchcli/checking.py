@@ -26,8 +26,9 @@ from typing import Any
 
 from . import store
 from .errors import IndexNotFound, SearchError
-from .opening import open_index
 from .models import CheckReport
+from .opening import open_index
+from .schema import terms
 
 # Postings decoded per check, at most: a few seconds of work on a 50k-document
 # index. Every term's dictionary entry is always read; beyond this budget the
@@ -198,6 +199,7 @@ def _check_segment(
         return
     unreadable = 0
     first_error = ""
+    lengths = _Lengths(reader)
     for docnum in live:
         try:
             fields = reader.stored_fields(docnum)
@@ -210,6 +212,7 @@ def _check_segment(
             unreadable += 1
             first_error = first_error or f"document {docnum} has no id"
             continue
+        lengths.check(docnum, fields)
         ids[doc_id] = ids.get(doc_id, 0) + 1
         if fields.get("path") not in (None, "", "-"):
             file_ids.add(doc_id)
@@ -218,6 +221,7 @@ def _check_segment(
             f"{name}: {unreadable} of {len(live)} stored documents cannot be read "
             f"(first: {first_error})"
         )
+    lengths.report(name, problems)
     for fieldname in _indexed_fields(reader, name, problems):
         _check_field(reader, fieldname, name, (total, total - len(live)), stride, problems)
     _check_columns(reader, live, name, problems)
@@ -285,23 +289,52 @@ def _check_postings(
 
 
 def _check_columns(reader: Any, live: list[int], name: str, problems: _Problems) -> None:
-    """Field lengths (used by BM25F) and sortable columns, for every live document."""
-    scorable = [f for f, field in reader.schema.items() if field.scorable]
+    """Sortable columns: present and readable for every live document."""
     columns = [f for f, field in reader.schema.items() if field.column_type is not None]
-    for fieldname in scorable:
-        try:
-            for docnum in live:
-                reader.doc_field_length(docnum, fieldname)
-        except DAMAGE_ERRORS as exc:
-            problems.add(f"{name}: the lengths of field {fieldname!r} cannot be read ({_why(exc)})")
     for fieldname in columns:
         try:
-            if reader.has_column(fieldname):
-                column = reader.column_reader(fieldname)
-                for docnum in live:
-                    column[docnum]
+            if not reader.has_column(fieldname):
+                if live:  # every document gives every column a value
+                    problems.add(f"{name}: the column of field {fieldname!r} is missing")
+                continue
+            column = reader.column_reader(fieldname)
+            for docnum in live:
+                column[docnum]
         except DAMAGE_ERRORS as exc:
             problems.add(f"{name}: the column of field {fieldname!r} cannot be read ({_why(exc)})")
+
+
+class _Lengths:
+    """Each document's recorded field lengths (BM25F's length normalisation)
+    against its stored text. A lengths file cut short or lost reads as zeros,
+    silently, so a zero length for a field whose text has words is damage."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.fields = [f for f, field in reader.schema.items() if field.scorable and field.stored]
+        self.wrong: dict[str, int] = {}
+        self.error: dict[str, str] = {}
+
+    def check(self, docnum: int, stored: dict[str, Any]) -> None:
+        for fieldname in self.fields:
+            if fieldname in self.error:
+                continue
+            try:
+                length = self.reader.doc_field_length(docnum, fieldname)
+            except DAMAGE_ERRORS as exc:
+                self.error[fieldname] = _why(exc)
+                continue
+            if not length and terms(str(stored.get(fieldname) or "")):
+                self.wrong[fieldname] = self.wrong.get(fieldname, 0) + 1
+
+    def report(self, name: str, problems: _Problems) -> None:
+        for fieldname, why in self.error.items():
+            problems.add(f"{name}: the lengths of field {fieldname!r} cannot be read ({why})")
+        for fieldname, count in self.wrong.items():
+            problems.add(
+                f"{name}: {count} documents have no recorded length for field {fieldname!r} "
+                "although their text has words (its lengths file is cut short or missing)"
+            )
 
 
 def _check_manifest(

@@ -15,7 +15,6 @@ import glob
 import os
 import shutil
 import signal
-import struct
 import subprocess
 import time
 from pathlib import Path
@@ -197,77 +196,99 @@ def copy_index(index_dir: Path, tmp_path: Path) -> Path:
     return work
 
 
-def segment_file(index_dir: Path) -> Path:
-    (seg,) = glob.glob(str(index_dir / "data-*" / "*.seg"))
-    return Path(seg)
+# The files of a segment, by what follows the segment name: a compound segment
+# is one .seg file; separate files are terms, postings, stored fields, columns.
+SEGMENT_FILES = ["trm", "pst", "_stored.col", "_body_len.col", "_title_len.col", "date.col"]
+HOWS = ["empty", "half", "last-byte-cut", "deleted"]
+
+# Damage that currently ends in "internal error" instead of "rebuild", until the
+# diffs in the report of issue 5 land: searching.Searcher catches too few of the
+# errors Whoosh raises on damaged files (struct.error, FileFormatError, zlib...),
+# and opening.DAMAGE_ERRORS lacks FileFormatError and CorruptIndexError.
+SEARCH_GAP = {
+    ("trm", "empty"), ("trm", "half"), ("trm", "last-byte-cut"), ("pst", "empty"),
+    ("pst", "half"), ("_stored.col", "empty"), ("_stored.col", "half"),
+    ("_stored.col", "last-byte-cut"), ("_stored.col", "deleted"),
+    ("_title_len.col", "empty"), ("_title_len.col", "half"),
+}  # fmt: skip
+UPDATE_GAP = {("trm", "empty"), ("pst", "empty"), ("pst", "half")}
 
 
-def damaged(small_index: Path, tmp_path: Path, how: str) -> Path:
+def damage_cases(gap: set[tuple[str, str]], why: str) -> list[Any]:
+    mark = pytest.mark.xfail(strict=True, reason=why)
+    return [
+        pytest.param(part, how, marks=[mark] if (part, how) in gap else [])
+        for part in SEGMENT_FILES
+        for how in HOWS
+    ]
+
+
+def segment_files(index_dir: Path) -> dict[str, Path]:
+    found = {}
+    for path in glob.glob(str(index_dir / "data-*" / "MAIN_*.*")):
+        name = os.path.basename(path)
+        if not name.startswith("MAIN_WRITELOCK"):
+            found[name.split(".", 1)[1]] = Path(path)
+    return found
+
+
+def damaged(small_index: Path, tmp_path: Path, part: str, how: str) -> Path:
     work = copy_index(small_index, tmp_path)
-    seg = segment_file(work)
-    size = seg.stat().st_size
+    files = segment_files(work)
+    if "seg" in files:  # a compound segment: damage the one file there is
+        part = "seg"
+    target = files[part]
+    size = target.stat().st_size
     if how == "deleted":
-        seg.unlink()
-        return work
-    # A compound segment starts with the offset of its directory, at its end.
-    directory = struct.unpack(">q", seg.read_bytes()[:8])[0]
-    keep = {
-        "empty": 0,
-        "half": size // 2,
-        "directory-cut": directory + 10,
-        "last-byte-cut": size - 1,
-    }[how]
-    os.truncate(seg, keep)
+        target.unlink()
+    else:
+        os.truncate(target, {"empty": 0, "half": size // 2, "last-byte-cut": size - 1}[how])
     return work
 
 
-SEARCH_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="searching.Searcher lets struct.error/UnpicklingError out: 'internal error' "
-    "instead of 'rebuild' (diff in the report of issue 5)",
+@pytest.mark.parametrize(
+    ("part", "how"),
+    damage_cases(SEARCH_GAP, "searching.Searcher: 'internal error' on a damaged file"),
 )
-DAMAGE = [
-    pytest.param("empty", marks=SEARCH_XFAIL),
-    "half",
-    pytest.param("directory-cut", marks=SEARCH_XFAIL),
-    "last-byte-cut",
-    "deleted",
-]
-
-
-@pytest.mark.parametrize("how", DAMAGE)
-def test_search_on_a_damaged_segment_says_rebuild(
-    small_index: Path, tmp_path: Path, how: str
+def test_search_on_a_damaged_segment_fails_clearly(
+    small_index: Path, tmp_path: Path, part: str, how: str
 ) -> None:
-    work = damaged(small_index, tmp_path, how)
-    result = CliRunner().invoke(cli, ["search", marker(5), "--index", str(work)])
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    assert "internal error" not in result.stderr
-    assert f"searchcli index --rebuild --index {work}" in result.stderr
-    assert result.stdout == ""
+    """Whoosh keeps no checksums, so a query that does not read the damaged part
+    may still answer; one that does must say "rebuild", never "internal error"."""
+    work = damaged(small_index, tmp_path, part, how)
+    for args in (["search", marker(5)], ["search", "kari*"], ["show", "part05/doc00005.txt"]):
+        result = CliRunner().invoke(cli, [*args, "--index", str(work)])
+        assert "Traceback" not in result.output
+        assert "internal error" not in result.stderr, (args, result.stderr)
+        if result.exit_code == 2:
+            assert f"searchcli index --rebuild --index {work}" in result.stderr
+            assert result.stdout == ""
+        else:
+            assert result.exit_code in (0, 1)
 
 
-@pytest.mark.parametrize("how", ["empty", "half", "directory-cut", "last-byte-cut", "deleted"])
+@pytest.mark.parametrize(
+    ("part", "how"),
+    damage_cases(UPDATE_GAP, "opening.DAMAGE_ERRORS: 'internal error' from index"),
+)
 def test_check_finds_a_damaged_segment_and_rebuild_repairs_it(
-    small_index: Path, tmp_path: Path, how: str
+    small_index: Path, tmp_path: Path, part: str, how: str
 ) -> None:
-    work = damaged(small_index, tmp_path, how)
+    work = damaged(small_index, tmp_path, part, how)
     report = checking.check_index(work)
     assert not report.ok
-    assert any("cannot be opened" in p for p in report.problems), report.problems
     result = CliRunner().invoke(cli, ["check", "--index", str(work)])
     assert result.exit_code == 2
     assert f"searchcli index --rebuild --index {work}" in result.stderr
     assert "Traceback" not in result.output
 
-    # An incremental run that has work to do refuses with the same advice; a
-    # rebuild repairs.
+    # An incremental run that has work to do either refuses with the same
+    # advice or (when it never reads the damaged part) completes; a rebuild repairs.
     changed = small_index.parent / "corpus" / "part00" / "doc00010.txt"
     os.utime(changed, ns=(time.time_ns(), time.time_ns()))
     update = CliRunner().invoke(cli, ["index", "--index", str(work)])
-    assert update.exit_code == 2
-    assert "--rebuild" in update.stderr and "internal error" not in update.stderr
+    assert "internal error" not in update.stderr and "Traceback" not in update.output
+    assert update.exit_code == 0 or "--rebuild" in update.stderr
     rebuild = CliRunner().invoke(cli, ["index", "--rebuild", "--index", str(work)])
     assert rebuild.exit_code == 0, rebuild.output
     assert checking.check_index(work).ok
