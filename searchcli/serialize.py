@@ -7,8 +7,8 @@ UTF-8 round-trip byte for byte (they travel as surrogate escapes inside str).
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
