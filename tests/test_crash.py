@@ -208,19 +208,23 @@ HOWS = ["empty", "half", "last-byte-cut", "deleted"]
 SEARCH_GAP = {
     ("trm", "empty"), ("trm", "half"), ("trm", "last-byte-cut"), ("pst", "empty"),
     ("pst", "half"), ("_stored.col", "empty"), ("_stored.col", "half"),
-    ("_stored.col", "last-byte-cut"), ("_stored.col", "deleted"),
-    ("_title_len.col", "empty"), ("_title_len.col", "half"),
+    ("_stored.col", "last-byte-cut"),
+}  # fmt: skip
+# Damage that surfaces as a TypeError deep inside (a length or stored document
+# read back as None): not told apart from a bug even with those diffs; `check`
+# finds it.
+TYPE_ERROR_GAP = {
+    ("_stored.col", "deleted"), ("_title_len.col", "empty"), ("_title_len.col", "half"),
 }  # fmt: skip
 UPDATE_GAP = {("trm", "empty"), ("pst", "empty"), ("pst", "half")}
 
 
-def damage_cases(gap: set[tuple[str, str]], why: str) -> list[Any]:
-    mark = pytest.mark.xfail(strict=True, reason=why)
-    return [
-        pytest.param(part, how, marks=[mark] if (part, how) in gap else [])
-        for part in SEGMENT_FILES
-        for how in HOWS
-    ]
+def damage_cases(gaps: dict[str, set[tuple[str, str]]]) -> list[Any]:
+    def marks(case: tuple[str, str]) -> list[Any]:
+        why = [reason for reason, cases in gaps.items() if case in cases]
+        return [pytest.mark.xfail(strict=True, reason=why[0])] if why else []
+
+    return [pytest.param(p, h, marks=marks((p, h))) for p in SEGMENT_FILES for h in HOWS]
 
 
 def segment_files(index_dir: Path) -> dict[str, Path]:
@@ -248,7 +252,12 @@ def damaged(small_index: Path, tmp_path: Path, part: str, how: str) -> Path:
 
 @pytest.mark.parametrize(
     ("part", "how"),
-    damage_cases(SEARCH_GAP, "searching.Searcher: 'internal error' on a damaged file"),
+    damage_cases(
+        {
+            "searching.Searcher: 'internal error' on a damaged file": SEARCH_GAP,
+            "damage read back as None: TypeError, 'internal error'": TYPE_ERROR_GAP,
+        }
+    ),
 )
 def test_search_on_a_damaged_segment_fails_clearly(
     small_index: Path, tmp_path: Path, part: str, how: str
@@ -269,7 +278,7 @@ def test_search_on_a_damaged_segment_fails_clearly(
 
 @pytest.mark.parametrize(
     ("part", "how"),
-    damage_cases(UPDATE_GAP, "opening.DAMAGE_ERRORS: 'internal error' from index"),
+    damage_cases({"opening.DAMAGE_ERRORS: 'internal error' from index": UPDATE_GAP}),
 )
 def test_check_finds_a_damaged_segment_and_rebuild_repairs_it(
     small_index: Path, tmp_path: Path, part: str, how: str
