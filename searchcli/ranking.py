@@ -10,11 +10,12 @@ and normalised by its field's length, and only the combination is saturated:
     score = sum over query words t of  qf_t * idf_t * tf~ * (k1 + 1) / (tf~ + k1)
     idf_t = log(1 + (N - df_t + 0.5) / (df_t + 0.5))        (Lucene's, never negative)
 
-df_t is the largest of the word's per-field document frequencies (Lucene's
-CombinedFieldQuery does the same), and qf_t counts how often the word occurs in the
-query, so a word a long question repeats weighs more. The scores of one segment are
-computed in one pass over each word's postings and handed to Whoosh as a matcher, so
-the query composes with phrases, fields and NOT like any other Whoosh query.
+df_t counts the documents with the word in any field (read from the postings, which
+scoring reads anyway; the largest per-field df would undercount a word that titles and
+bodies both have), and qf_t counts how often the word occurs in the query, so a word a
+long question repeats weighs more. Each word's postings are read once, whole blocks at
+a time; the scores of a segment are handed to Whoosh as a matcher, so the query
+composes with phrases, fields and NOT like any other Whoosh query.
 """
 
 from __future__ import annotations
@@ -154,6 +155,8 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         self.require = require
         self.boost = boost
         self.complete = 0  # documents with every word, counted as segments are searched
+        self._dfs: dict[str, int] | None = None
+        self._postings: dict[tuple[int, str, str], tuple[Sequence[int], Sequence[float]]] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.wterms!r}, {self.fields!r}, {self.require!r})"
@@ -197,30 +200,44 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         ids = sorted(scores)
         return ScoredMatcher(ids, [scores[i] for i in ids])
 
+    def _read(self, parent: Any) -> dict[str, int]:
+        """Each word's df: the documents with it in any field, counted over every segment.
+        The postings read for that are kept for scoring."""
+        if self._dfs is None:
+            self._dfs, self._postings = {}, {}
+            for text, _ in self.wterms:
+                df = 0
+                for leaf, _offset in parent.leaf_searchers():
+                    reader = leaf.reader()
+                    docs: set[int] = set()
+                    for f in self.fields:
+                        if f in leaf.schema and (f, text) in reader:
+                            got = self._postings[id(reader), f, text] = _postings(reader, f, text)
+                            docs.update(got[0])
+                    df += len(docs)
+                self._dfs[text] = df
+        return self._dfs
+
     def scores(self, searcher: Any) -> dict[int, float]:
         """{segment doc number: score} for the documents this query matches."""
         parent = searcher.get_parent()
+        dfs = self._read(parent)
         reader = searcher.reader()
         n_docs = parent.doc_count_all()
-        fields = [f for f in self.fields if f in searcher.schema]
         scores: dict[int, float] = {}
         matched: dict[int, int] = {}
-        found = 0  # query words the index has
+        found = sum(1 for t, _ in self.wterms if dfs[t])  # query words the index has
         for text, qf in self.wterms:
-            df = max((parent.doc_frequency(f, text) for f in fields), default=0)
-            if not df:
-                continue
-            found += 1
             tfs: dict[int, float] = {}
-            for f in fields:
-                if (f, text) not in reader:
+            for f in self.fields:
+                got = self._postings.get((id(reader), f, text))
+                if got is None:
                     continue
-                ids, weights = _postings(reader, f, text)
                 avglen = parent.avg_field_length(f) or 1.0
                 norm = _length_norm(searcher, f, avglen, FIELD_WEIGHTS.get(f, 1.0))
-                for doc, tf in zip(ids, weights, strict=True):
+                for doc, tf in zip(*got, strict=True):
                     tfs[doc] = tfs.get(doc, 0.0) + tf * norm(doc)
-            w = qf * idf(n_docs, df) * (K1 + 1) * self.boost
+            w = qf * idf(n_docs, dfs[text]) * (K1 + 1) * self.boost
             for doc, tf in tfs.items():
                 scores[doc] = scores.get(doc, 0.0) + w * tf / (tf + K1)
                 matched[doc] = matched.get(doc, 0) + 1

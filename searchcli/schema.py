@@ -21,12 +21,14 @@ from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
 # give wrong answers; such an index is refused with a message to rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# Words are runs of letters/digits, with inner dots kept ("U.S", "3.5"). Set
+# Words are runs of letters/digits, with inner dots kept ("U.S", "3.5") and inner
+# apostrophes too, so that "don't" and "I'm" are one word each (stop words) instead of
+# leaving a stray "t" and "m", and the stemmer removes a possessive "'s". Set
 # explicitly: the Whoosh forks' default pattern keeps "*" inside tokens, so
 # "*important*" in Markdown would not be found by "important".
-WORD_RE = re.compile(r"\w+(?:\.\w+)*")
+WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*")
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _EXTRA_FOLD = str.maketrans(
@@ -42,11 +44,13 @@ _EXTRA_FOLD = str.maketrans(
         "þ": "th",
         "ı": "i",
         "ħ": "h",
+        "\u2019": "'",  # typographic apostrophe
     }
 )
 
 # The English stop list of Lucene/Snowball-based engines, kept short on purpose:
-# longer lists start to remove words people do search for.
+# longer lists start to remove words people do search for. The contractions are
+# Snowball's.
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been
     before being below between both but by can could did do does doing down during each
@@ -55,7 +59,12 @@ STOP_WORDS = frozenset(
     only or other our ours ourselves out over own same she should so some such than that
     the their theirs them themselves then there these they this those through to too
     under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves""".split()
+    would you your yours yourself yourselves
+    i'm you're he's she's it's we're they're i've you've we've they've i'd you'd he'd
+    she'd we'd they'd i'll you'll he'll she'll we'll they'll isn't aren't wasn't weren't
+    hasn't haven't hadn't doesn't don't didn't won't wouldn't shan't shouldn't can't
+    cannot couldn't mustn't let's that's who's what's here's there's when's where's
+    why's how's""".split()
 )
 
 _stemmer = Stemmer.Stemmer("english")
