@@ -96,43 +96,73 @@ def fresh_copy(world: dict[str, Any], name: str) -> Path:
     return work
 
 
-def start(world: dict[str, Any], work: Path, rebuild: bool) -> subprocess.Popen[bytes]:
+# Whoosh's multiprocessing writer (workers forked by the run) only starts above
+# writers.PARALLEL_MIN_BYTES of input; this runs the CLI with that set to 0.
+PARALLEL = (
+    "import sys; from searchcli import writers; writers.PARALLEL_MIN_BYTES = 0; "
+    "from searchcli.cli import main; main()"
+)
+
+
+def start(world: dict[str, Any], work: Path, kind: str) -> subprocess.Popen[bytes]:
     args = ["index", str(world["corpus"]), "--index", str(work)]
+    if kind != "incremental":
+        args.append("--rebuild")
+    command = searchcli_command(*args)
+    if kind == "rebuild-parallel":
+        command[1:3] = ["-c", PARALLEL]
     return subprocess.Popen(
-        searchcli_command(*args, *(["--rebuild"] if rebuild else [])),
-        env=child_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def kill_at(proc: subprocess.Popen[bytes], started: float, at: float) -> bool:
-    """SIGKILL proc `at` seconds after `started`; False when it had already exited."""
+    """SIGKILL proc `at` seconds after `started`; False when it had already exited.
+    Its workers (forked by a parallel writer) must die with it."""
     delay = started + at - time.perf_counter()
     if delay > 0:
         time.sleep(delay)
     killed = proc.poll() is None
+    workers = children(proc.pid)
     if killed:
         proc.send_signal(signal.SIGKILL)
     proc.communicate()
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(w) for w in workers), "a worker outlived the killed run"
     return killed
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("rebuild", [False, True], ids=["incremental", "rebuild"])
+@pytest.mark.parametrize("kind", ["incremental", "rebuild", "rebuild-parallel"])
 def test_kill_at_any_moment_keeps_a_committed_index(
-    world: dict[str, Any], rebuild: bool, monkeypatch: pytest.MonkeyPatch
+    world: dict[str, Any], kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A quicker check for the many rounds: every term's dictionary entry is
     # still read, postings for one term in eight or so.
     monkeypatch.setattr(checking, "POSTINGS_BUDGET", 40_000)
     pre, post = world["pre"], world["post"]
-    kind = "rebuild" if rebuild else "incremental"
 
     # The uninterrupted run: how long it takes, and that it ends at `post`.
     work = fresh_copy(world, f"measure-{kind}")
     started = time.perf_counter()
-    proc = start(world, work, rebuild)
+    proc = start(world, work, kind)
     _, err = proc.communicate()
     duration = time.perf_counter() - started
     assert proc.returncode == 0, err.decode()
@@ -143,7 +173,7 @@ def test_kill_at_any_moment_keeps_a_committed_index(
         at = duration * (k + 0.5) / KILLS
         work = fresh_copy(world, f"kill-{kind}")
         started = time.perf_counter()
-        killed = kill_at(start(world, work, rebuild), started, at)
+        killed = kill_at(start(world, work, kind), started, at)
 
         # The index answers from one committed state: before or after the run.
         found = fingerprint(work)
