@@ -31,6 +31,7 @@ from _generated import (
     write_corpus,
 )
 from click.testing import CliRunner
+from whoosh import reading as whoosh_reading
 
 from searchcli import checking, indexing
 from searchcli.cli import cli
@@ -247,6 +248,12 @@ TYPE_ERROR_GAP = {
     ("_stored.col", "deleted"), ("_title_len.col", "empty"), ("_title_len.col", "half"),
 }  # fmt: skip
 UPDATE_GAP = {("trm", "empty"), ("pst", "empty"), ("pst", "half")}
+# whoosh-reloaded reports a cut postings file with a bare Exception("Block tag
+# error"), which cannot be told apart from a bug; whoosh3 has CorruptIndexError.
+FORK_GAP = (
+    set() if hasattr(whoosh_reading, "CorruptIndexError") else {("pst", "empty"), ("pst", "half")}
+)
+FORK_WHY = "whoosh-reloaded: a cut postings file raises a bare Exception"
 
 
 def damage_cases(gaps: dict[str, set[tuple[str, str]]]) -> list[Any]:
@@ -284,6 +291,7 @@ def damaged(small_index: Path, tmp_path: Path, part: str, how: str) -> Path:
     ("part", "how"),
     damage_cases(
         {
+            FORK_WHY: FORK_GAP,
             "searching.Searcher: 'internal error' on a damaged file": SEARCH_GAP,
             "damage read back as None: TypeError, 'internal error'": TYPE_ERROR_GAP,
         }
@@ -308,7 +316,9 @@ def test_search_on_a_damaged_segment_fails_clearly(
 
 @pytest.mark.parametrize(
     ("part", "how"),
-    damage_cases({"opening.DAMAGE_ERRORS: 'internal error' from index": UPDATE_GAP}),
+    damage_cases(
+        {FORK_WHY: FORK_GAP, "opening.DAMAGE_ERRORS: 'internal error' from index": UPDATE_GAP}
+    ),
 )
 def test_check_finds_a_damaged_segment_and_rebuild_repairs_it(
     small_index: Path, tmp_path: Path, part: str, how: str
