@@ -62,5 +62,12 @@ class BadDocument(SearchError):
         self.line = line
 
 
+class EvalFileError(BadDocument):
+    """A topic, qrels or run file that cannot be read; names the file and line.
+
+    Same shape as BadDocument (path, reason, line): a bad input file the user must fix.
+    """
+
+
 class IndexWriteError(SearchError):
     """The index could not be written (disk full, read-only folder, ...)."""

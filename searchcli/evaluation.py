@@ -24,7 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import BadDocument
+# EvalFileError lives in errors.py with the other errors; re-exported here.
+from .errors import EvalFileError as EvalFileError
 
 Qrels = dict[str, dict[str, int]]
 Run = dict[str, list[tuple[str, float]]]
@@ -33,13 +34,6 @@ METRICS = ("nDCG@10", "MAP", "P@10", "R@100")
 MAP_DEPTH = 1000
 
 Source = str | os.PathLike[str] | Iterable[str]
-
-
-class EvalFileError(BadDocument):
-    """A topic, qrels or run file that cannot be read; names the file and line.
-
-    Same shape as BadDocument (path, reason, line): a bad input file the user must fix.
-    """
 
 
 # --------------------------------------------------------------------------- reading

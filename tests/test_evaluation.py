@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from searchcli.errors import SearchError
+from searchcli.errors import EvalFileError, SearchError
 from searchcli.evaluation import (
     METRICS,
-    EvalFileError,
     evaluate,
     format_trec_line,
     parse_query_lines,
