@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import Any
 
 import click
 
@@ -17,8 +17,19 @@ from .base import (
     warn,
 )
 
-if TYPE_CHECKING:
-    pass
+
+def emit_record(record: Any, as_json: bool, renderer: str) -> None:
+    """A record as JSON for programs, or drawn by `render.<renderer>` for people."""
+    if as_json:
+        from ..serialize import write_json
+
+        write_json(stdout_bytes(), record.to_dict())
+        return
+    from .. import render
+
+    console, _ = consoles()
+    getattr(render, renderer)(console, record)
+
 
 # -- stats ---------------------------------------------------------------------
 
@@ -30,16 +41,7 @@ def stats(index_dir: str, as_json: bool) -> None:
     """Show what the index holds: documents, size, fields, sources."""
     from ..indexing import stats as index_stats
 
-    info = index_stats(index_dir)
-    if as_json:
-        from ..serialize import write_json
-
-        write_json(stdout_bytes(), info.to_dict())
-        return
-    from ..render import print_stats
-
-    console, _ = consoles()
-    print_stats(console, info)
+    emit_record(index_stats(index_dir), as_json, "print_stats")
 
 
 @cli.command()
@@ -55,15 +57,7 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     if doc is None:
         warn(f"no document with id {doc_id!r}")
         sys.exit(ExitStatus.NOT_FOUND)
-    if as_json:
-        from ..serialize import write_json
-
-        write_json(stdout_bytes(), doc.to_dict())
-        return
-    from ..render import print_document
-
-    console, _ = consoles()
-    print_document(console, doc)
+    emit_record(doc, as_json, "print_document")
 
 
 @cli.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import click
 
@@ -21,9 +21,6 @@ from .base import (
     stdout_bytes,
     warn,
 )
-
-if TYPE_CHECKING:
-    pass
 
 # -- search --------------------------------------------------------------------
 
