@@ -140,19 +140,12 @@ def _os_error(index_dir: str, exc: OSError) -> IndexWriteError:
     )
 
 
-def rebuild(
-    paths: Sequence[str],
-    index_dir: str,
-    *,
-    fmt: str | None = None,
-    stdin: IO[bytes] | None = None,
-    on_skip: Callable[[Skip], None] | None = None,
-    progress: Progress | None = None,
-    wait: float = 0.0,
-) -> IndexReport:
-    """Build a fresh index beside the live one and switch to it when complete."""
-    with store.write_lock(index_dir, wait):
-        return _rebuild_locked(paths, index_dir, fmt, stdin, on_skip, progress)
+def rebuild(paths: Sequence[str], index_dir: str, **options: Any) -> IndexReport:
+    """Build a fresh index beside the live one and switch to it when complete.
+
+    Takes the same keyword options as `update`.
+    """
+    return update(paths, index_dir, rebuild=True, **options)
 
 
 def _rebuild_locked(
@@ -221,17 +214,25 @@ def update(
     paths: Sequence[str],
     index_dir: str,
     *,
+    rebuild: bool = False,
     fmt: str | None = None,
     stdin: IO[bytes] | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     progress: Progress | None = None,
     wait: float = 0.0,
 ) -> IndexReport:
-    """Bring the index in step with `paths`: add new, re-read changed, drop deleted files."""
+    """Bring the index in step with `paths`: add new, re-read changed, drop deleted files.
+
+    With `rebuild`, or when there is no index yet, build a fresh one beside the
+    live one instead and switch to it when complete.
+    """
     with store.write_lock(index_dir, wait):
-        try:
-            ix, data_dir, _ = open_index(index_dir)
-        except IndexNotFound:
+        if not rebuild:
+            try:
+                ix, data_dir, _ = open_index(index_dir)
+            except IndexNotFound:
+                rebuild = True
+        if rebuild:
             return _rebuild_locked(paths, index_dir, fmt, stdin, on_skip, progress)
         return _update_locked(ix, data_dir, paths, index_dir, fmt, stdin, on_skip, progress)
 

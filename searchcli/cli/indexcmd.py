@@ -77,11 +77,11 @@ def index(
         if verbose:
             err.print(skip_line(s), soft_wrap=True)
 
-    run = indexing.rebuild if rebuild else indexing.update
     with _progress(err) as progress:
-        report = run(
+        report = indexing.update(
             list(paths),
             index_dir,
+            rebuild=rebuild,
             fmt=fmt,
             stdin=stdin,
             on_skip=on_skip,
