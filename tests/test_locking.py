@@ -256,3 +256,21 @@ def test_leftovers_of_a_killed_rebuild_are_cleared_by_the_next_run(
     assert result.exit_code == 0
     assert not stale.exists() and not (index / "CURRENT.tmp-12345").exists()
     assert len(list(index.glob("data-*"))) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Whoosh opens a segment's column files (stored fields, lengths) on first use; "
+    "with separate segment files a commit can delete them first (diff for opening.py "
+    "in the report of issue 5: open them all when the searcher opens)",
+)
+def test_an_open_searcher_keeps_answering_after_a_rebuild_removes_its_files(
+    built: tuple[Path, Path],
+) -> None:
+    """What `searchcli batch` meets when an index run commits while it works."""
+    corpus, index = built
+    with Searcher(index) as s:
+        indexing.rebuild([str(corpus)], str(index))  # deletes the folder s reads from
+        result = s.search(marker(3))
+        assert result.total == 1 and result.hits[0].title
+        assert s.document("part03/doc00003.txt") is not None
