@@ -14,8 +14,8 @@ from whoosh import scoring
 
 from .errors import IndexCorrupt, QueryError
 from .highlight import make_snippet
-from .indexing import open_index
 from .models import Document, Hit, SearchResult
+from .opening import open_index
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
 from .spelling import respell
