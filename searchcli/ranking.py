@@ -1,21 +1,23 @@
 """BM25F ranking over title and body, computed term by term from the postings.
 
 Whoosh's own "BM25F" scores every field on its own and adds the scores up, so a word
-in the title and again in the body counts twice, each time saturating separately, and
-its idf is log(N / (df + 1)) + 1. This module scores the way BM25F is defined: for
-each query word, the term frequencies of the fields are first combined, each weighted
-and normalised by its field's length, and only the combination is saturated:
+in the title and again in the body saturates twice, and its idf is log(N/(df+1)) + 1.
+This module scores with BM25F as Lucene's CombinedFieldQuery does: a document is read
+as one field in which every title word counts `FIELD_WEIGHTS["title"]` times; term
+frequencies and lengths are combined with the field weights before the saturation:
 
-    tf~   = sum over fields f of  weight_f * tf_f / (1 - b + b * len_f / avglen_f)
-    score = sum over query words t of  qf_t * idf_t * tf~ * (k1 + 1) / (tf~ + k1)
+    tf~   = sum over fields f of  weight_f * tf_f
+    dl    = sum over fields f of  weight_f * len_f      (avgdl: the same over averages)
+    score = sum over query words t of  qf_t * idf_t * (k1 + 1) * tf~ / (tf~ + k1 * n)
+    n     = 1 - b + b * dl / avgdl
     idf_t = log(1 + (N - df_t + 0.5) / (df_t + 0.5))        (Lucene's, never negative)
 
-df_t counts the documents with the word in any field (read from the postings, which
-scoring reads anyway; the largest per-field df would undercount a word that titles and
-bodies both have), and qf_t counts how often the word occurs in the query, so a word a
-long question repeats weighs more. Each word's postings are read once, whole blocks at
-a time; the scores of a segment are handed to Whoosh as a matcher, so the query
-composes with phrases, fields and NOT like any other Whoosh query.
+With a title weight of 1 this is plain BM25 over title and body as one text. df_t
+counts the documents with the word in any field (from the postings, which scoring
+reads anyway), and qf_t how often the word occurs in the query, so a word a long
+question repeats weighs more. Each word's postings are read once, whole blocks at a
+time; a segment's scores are handed to Whoosh as a matcher, so the query composes
+with phrases, fields and NOT like any other Whoosh query.
 """
 
 from __future__ import annotations
@@ -33,13 +35,12 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 # Defaults; see README "Ranking". Tuned on SciFact's train split only.
-K1 = 1.2
+K1 = 1.6
 B = 0.75
-FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 3.0, "body": 1.0}
 
 # What a document must match: any word; every word; any, but those with every word first.
 ANY, ALL, FIRST = "any", "all", "all-first"
-FIELD_B: dict[str, float] = {}
 
 
 def idf(doc_count: int, df: int) -> float:
@@ -120,21 +121,26 @@ def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
     return cache[fieldname]
 
 
-def _length_norm(searcher: Any, fieldname: str, avglen: float, weight: float) -> Any:
-    """doc -> weight / (1 - b + b * length / avglen) for one segment."""
-    b = FIELD_B.get(fieldname, B)
-    table = [weight / (1.0 - b + b * byte_to_length(i) / avglen) for i in range(256)]
-    raw = _length_bytes(searcher.reader(), fieldname)
-    if raw is not None:
-        return lambda doc: table[raw[doc]]
-    by_length: dict[int, float] = {}
-    length_of = searcher.doc_field_length
+def _length_norm(searcher: Any, fields: Sequence[str]) -> Any:
+    """doc -> 1 / (1 - b + b * dl / avgdl) in one segment, dl the weighted length."""
+    parent = searcher.get_parent()
+    reader = searcher.reader()
+    weights = [(FIELD_WEIGHTS.get(f, 1.0), f) for f in fields]
+    avgdl = sum(w * (parent.avg_field_length(f) or 0.0) for w, f in weights) or 1.0
+    lengths: list[tuple[float, Any]] = []
+    for w, f in weights:
+        raw = _length_bytes(reader, f)
+        if raw is None:
+            lengths.append((w, lambda doc, f=f: reader.doc_field_length(doc, f) or 0))
+        else:
+            lengths.append((w, lambda doc, raw=raw: byte_to_length(raw[doc])))
+    cache: dict[int, float] = {}
 
     def norm(doc: int) -> float:
-        length = length_of(doc, fieldname) or 0
-        value = by_length.get(length)
+        value = cache.get(doc)
         if value is None:
-            value = by_length[length] = weight / (1.0 - B + B * length / avglen)
+            dl = sum(w * length(doc) for w, length in lengths)
+            value = cache[doc] = 1.0 / (1.0 - B + B * dl / avgdl)
         return value
 
     return norm
@@ -227,19 +233,18 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         scores: dict[int, float] = {}
         matched: dict[int, int] = {}
         found = sum(1 for t, _ in self.wterms if dfs[t])  # query words the index has
+        norm = _length_norm(searcher, self.fields)
         for text, qf in self.wterms:
             tfs: dict[int, float] = {}
             for f in self.fields:
                 got = self._postings.get((id(reader), f, text))
-                if got is None:
-                    continue
-                avglen = parent.avg_field_length(f) or 1.0
-                norm = _length_norm(searcher, f, avglen, FIELD_WEIGHTS.get(f, 1.0))
-                for doc, tf in zip(*got, strict=True):
-                    tfs[doc] = tfs.get(doc, 0.0) + tf * norm(doc)
+                if got is not None:
+                    weight = FIELD_WEIGHTS.get(f, 1.0)
+                    for doc, tf in zip(*got, strict=True):
+                        tfs[doc] = tfs.get(doc, 0.0) + weight * tf
             w = qf * idf(n_docs, dfs[text]) * (K1 + 1) * self.boost
             for doc, tf in tfs.items():
-                scores[doc] = scores.get(doc, 0.0) + w * tf / (tf + K1)
+                scores[doc] = scores.get(doc, 0.0) + w * tf / (tf + K1 / norm(doc))
                 matched[doc] = matched.get(doc, 0) + 1
         if found < len(self.wterms):
             return {} if self.require == ALL else scores
