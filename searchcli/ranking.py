@@ -121,29 +121,49 @@ def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
     return cache[fieldname]
 
 
+_NORMS: weakref.WeakKeyDictionary[Any, dict[Any, list[float | None]]] = weakref.WeakKeyDictionary()
+
+
 def _length_norm(searcher: Any, fields: Sequence[str]) -> Any:
     """doc -> 1 / (1 - b + b * dl / avgdl) in one segment, dl the weighted length."""
     parent = searcher.get_parent()
     reader = searcher.reader()
-    weights = [(FIELD_WEIGHTS.get(f, 1.0), f) for f in fields]
-    avgdl = sum(w * (parent.avg_field_length(f) or 0.0) for w, f in weights) or 1.0
-    lengths: list[tuple[float, Any]] = []
-    for w, f in weights:
-        raw = _length_bytes(reader, f)
-        if raw is None:
-            lengths.append((w, lambda doc, f=f: reader.doc_field_length(doc, f) or 0))
-        else:
-            lengths.append((w, lambda doc, raw=raw: byte_to_length(raw[doc])))
+    weights = [FIELD_WEIGHTS.get(f, 1.0) for f in fields]
+    avgdl = sum(
+        w * (parent.avg_field_length(f) or 0.0) for w, f in zip(weights, fields, strict=True)
+    )
+    avgdl = avgdl or 1.0
+
+    def value(lengths: Iterable[int]) -> float:
+        dl = sum(w * n for w, n in zip(weights, lengths, strict=True))
+        return 1.0 / (1.0 - B + B * dl / avgdl)
+
+    raws = [_length_bytes(reader, f) for f in fields]
+    if len(fields) == 2 and raws[0] is not None and raws[1] is not None:
+        # the norm depends only on the two encoded length bytes: a table kept with the
+        # reader, filled as documents are met, serves every later query too
+        first: bytes = raws[0]
+        second: bytes = raws[1]
+        key = (tuple(fields), tuple(weights), B, avgdl)
+        table = _NORMS.setdefault(reader, {}).setdefault(key, [None] * 65536)
+
+        def norm(doc: int) -> float:
+            pair = first[doc] << 8 | second[doc]
+            found = table[pair]
+            if found is None:
+                found = table[pair] = value((byte_to_length(pair >> 8), byte_to_length(pair & 255)))
+            return found
+
+        return norm
     cache: dict[int, float] = {}
 
-    def norm(doc: int) -> float:
-        value = cache.get(doc)
-        if value is None:
-            dl = sum(w * length(doc) for w, length in lengths)
-            value = cache[doc] = 1.0 / (1.0 - B + B * dl / avgdl)
-        return value
+    def norm_any(doc: int) -> float:
+        found = cache.get(doc)
+        if found is None:
+            found = cache[doc] = value(reader.doc_field_length(doc, f) or 0 for f in fields)
+        return found
 
-    return norm
+    return norm_any
 
 
 class BM25FQuery(wq.Query):  # type: ignore[misc]

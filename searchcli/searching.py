@@ -6,6 +6,7 @@ command and library callers reuse it); every Whoosh object stays inside it.
 
 from __future__ import annotations
 
+import heapq
 import os
 from typing import Any
 
@@ -78,20 +79,19 @@ class Searcher:
         if mode == "auto":
             used = FIRST if content_words(text) <= AUTO_ALL_MAX_WORDS else "any"
         q = self.parse(text, used)
-        results = self._run(q, limit * page)
+        total, ranked = self._run(q, limit * page)
         if used == FIRST:
             # plain words: ranked by any, those with every word first; query syntax: all
             # words must match, and any may when that finds nothing
             if isinstance(q, BM25FQuery):
                 used = "all" if q.complete else "any"
-            elif results.is_empty():
+            elif not total:
                 used = "any"
                 q = self.parse(text, used)
-                results = self._run(q, limit * page)
+                total, ranked = self._run(q, limit * page)
             else:
                 used = "all"
-        total = len(results)
-        hits = self._hits(results, q, (page - 1) * limit, limit, snippets)
+        hits = self._hits(ranked[(page - 1) * limit :], q, (page - 1) * limit, snippets)
         # Suggest when nothing was found, or when not every word could be.
         suggestion = None
         if suggest and (total == 0 or used != mode != "any"):
@@ -120,25 +120,35 @@ class Searcher:
             date=fields.get("date") or None,
         )
 
-    def _run(self, q: wq.Query, depth: int) -> Any:
+    def _run(self, q: wq.Query, depth: int) -> tuple[int, list[tuple[float, int]]]:
+        """(how many documents match, the best `depth` as (score, doc number) pairs)."""
         try:
-            return self._searcher.search(q, limit=depth, optimize=False)
+            if isinstance(q, BM25FQuery):
+                # the scores are all computed already: no need for Whoosh's collector
+                scores: dict[int, float] = {}
+                for leaf, offset in self._searcher.leaf_searchers():
+                    for doc, score in q.scores(leaf).items():
+                        scores[offset + doc] = score
+                best = heapq.nsmallest(depth, ((-s, d) for d, s in scores.items()))
+                return len(scores), [(-s, d) for s, d in best]
+            results = self._searcher.search(q, limit=depth, optimize=False)
+            return len(results), [(hit.score or 0.0, hit.docnum) for hit in results]
         except (OSError, EOFError) as exc:
             raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
 
     def _hits(
-        self, results: Any, q: wq.Query, offset: int, limit: int, snippets: bool
+        self, ranked: list[tuple[float, int]], q: wq.Query, offset: int, snippets: bool
     ) -> tuple[Hit, ...]:
         highlight_terms = self._highlight_terms(q) if snippets else frozenset()
         hits = []
-        for rank, hit in enumerate(results[offset : offset + limit], offset + 1):
-            fields = hit.fields()
+        for rank, (score, docnum) in enumerate(ranked, offset + 1):
+            fields = self._searcher.stored_fields(docnum)
             body = fields.get("body") or ""
             snippet = make_snippet(body, highlight_terms) if snippets else None
             hits.append(
                 Hit(
                     rank=rank,
-                    score=float(hit.score or 0.0),
+                    score=float(score),
                     id=fields.get("id", ""),
                     title=fields.get("title", ""),
                     source=fields.get("source", ""),
@@ -164,7 +174,7 @@ class Searcher:
     def suggest(self, text: str) -> str | None:
         """A respelling of the query from the index's own words that finds something."""
         fixed = respell(self._searcher, text)
-        if fixed is None or self._run(self.parse(fixed, "any"), 1).is_empty():
+        if fixed is None or not self._run(self.parse(fixed, "any"), 1)[0]:
             return None
         return fixed
 
