@@ -7,6 +7,7 @@ index, so "negotiations" in the text lights up for the query word "negotiate".
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Collection
@@ -18,7 +19,7 @@ SNIPPET_CHARS = 220
 # Bodies longer than this are scanned only this far for matches: a bounded cost
 # per hit even for a 10 MB document (matches further in still rank the hit).
 SCAN_CHARS = 200_000
-_SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"\S+")
 
 
 def _best_window(matches: list[tuple[int, int, str]], width: int) -> tuple[int, int]:
@@ -38,26 +39,23 @@ def _best_window(matches: list[tuple[int, int, str]], width: int) -> tuple[int, 
 
 
 def _collapse(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """Fold runs of white space to one space, moving the spans with the text."""
-    out: list[str] = []
-    shift = [0] * (len(text) + 1)  # old offset -> new offset
+    """The words of `text` joined by single spaces, and the spans moved with them.
+
+    Each span lies inside one word (it is a matched word), so it moves by the
+    shift of the word that holds it.
+    """
+    words = [(m.start(), m.end()) for m in _WORDS.finditer(text)]
+    starts = [a for a, _ in words]
+    shifts = []
     pos = 0
-    new_len = 0
-    for m in _SPACE.finditer(text):
-        seg = text[pos : m.start()]
-        for k in range(pos, m.start()):
-            shift[k] = new_len + (k - pos)
-        out.append(seg)
-        new_len += len(seg)
-        for k in range(m.start(), m.end()):
-            shift[k] = new_len
-        out.append(" ")
-        new_len += 1
-        pos = m.end()
-    for k in range(pos, len(text) + 1):
-        shift[k] = new_len + (k - pos)
-    out.append(text[pos:])
-    return "".join(out), [(shift[s], shift[e]) for s, e in spans]
+    for a, b in words:
+        shifts.append(pos - a)
+        pos += b - a + 1
+    moved = []
+    for a, b in spans:
+        shift = shifts[bisect.bisect_right(starts, a) - 1]
+        moved.append((a + shift, b + shift))
+    return " ".join(text[a:b] for a, b in words), moved
 
 
 @functools.lru_cache(maxsize=256)
@@ -112,9 +110,6 @@ def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) 
         end = space if space > start else end
     spans = [(s - start, e - start) for s, e, _ in matches[i:j]]
     body, spans = _collapse(text[start:end], spans)
-    lead = len(body) - len(body.lstrip())
-    body = body.strip()
-    spans = [(s - lead, e - lead) for s, e in spans]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     spans = [(s + len(prefix), e + len(prefix)) for s, e in spans]
