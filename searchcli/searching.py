@@ -80,7 +80,8 @@ class Searcher:
             used = FIRST if content_words(text) <= AUTO_ALL_MAX_WORDS else "any"
         q = self.parse(text, used)
         total, ranked = self._run(q, limit * page)
-        if used == FIRST:
+        short = used == FIRST
+        if short:
             # plain words: ranked by any, those with every word first; query syntax: all
             # words must match, and any may when that finds nothing
             if isinstance(q, BM25FQuery):
@@ -92,9 +93,10 @@ class Searcher:
             else:
                 used = "all"
         hits = self._hits(ranked[(page - 1) * limit :], q, (page - 1) * limit, snippets)
-        # Suggest when nothing was found, or when not every word could be.
+        # Suggest when nothing was found, or when no document has every word of a
+        # short query.
         suggestion = None
-        if suggest and (total == 0 or used != mode != "any"):
+        if suggest and (total == 0 or (short and used == "any")):
             suggestion = self.suggest(text)
         return SearchResult(
             query=text,
