@@ -40,8 +40,10 @@ from .schema import WORD_RE, terms
 SEARCH_FIELDS = ("title", "body")
 
 # A wildcard or fuzzy term expands to at most this many index terms, so that
-# `a*` on a large index answers in bounded time.
+# `a*` on a large index answers in bounded time; a fuzzy term allows at most
+# this many edits (`word~9` would walk most of the term dictionary).
 MAX_EXPANSION = 512
+MAX_EDITS = 2
 
 
 class _Bounded:
@@ -73,6 +75,8 @@ def _bound(q: wq.Query) -> wq.Query:
             if type(node) is plain:
                 copy = bounded.__new__(bounded)
                 copy.__dict__.update(node.__dict__)
+                if isinstance(copy, wq.FuzzyTerm):
+                    copy.maxdist = min(copy.maxdist, MAX_EDITS)
                 return copy
         return node
 

@@ -106,11 +106,6 @@ def test_expanding_queries_complete(big_index: Path, query: str) -> None:
     json.loads(result.stdout)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="searching._bound caps the terms a fuzzy query expands to, not its edit "
-    "distance: `word~9` never answers (diff in the report of issue 5)",
-)
 def test_fuzzy_distance_is_capped(big_index: Path) -> None:
     from whoosh import query as wq
 
