@@ -14,11 +14,14 @@ the parent dies, so a killed run never leaves workers behind holding the lock.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing.util
 import os
+import random
 import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 # Whoosh's in-memory posting buffer a process, before it spills to a sorted run.
@@ -64,8 +67,27 @@ def worker_count(input_bytes: int) -> int:
     )
 
 
+@contextlib.contextmanager
+def _own_randomness() -> Iterator[None]:
+    """Whoosh names a new segment from the global `random`. A caller that seeds
+    it (random.seed(0) for reproducibility, Hypothesis) would give the new
+    segment the live one's name again, and the writer would truncate the live
+    files. Name it from fresh entropy, and leave the caller's sequence as it was."""
+    state = random.getstate()
+    random.seed(os.urandom(16))
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
 def open_writer(ix: Any, input_bytes: int) -> Any:
     """A writer sized for `input_bytes` of documents to add."""
+    with _own_randomness():
+        return _open_writer(ix, input_bytes)
+
+
+def _open_writer(ix: Any, input_bytes: int) -> Any:
     procs = worker_count(input_bytes)
     if procs == 1:
         return ix.writer(limitmb=LIMITMB_SINGLE, compound=False)

@@ -564,12 +564,6 @@ def test_a_second_root_with_the_same_layout_never_duplicates_an_id(tmp_path: Pat
     assert checking.check_index(index).ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Whoosh names a new segment from the global `random`: a caller that seeds it "
-    "(random.seed(0), Hypothesis) gets the live segment's name again, and the new "
-    "writer truncates the live files (diff for writers.py in the report of issue 5)",
-)
 def test_a_seeded_global_random_never_overwrites_the_live_segment(tmp_path: Path) -> None:
     import random
 

@@ -153,3 +153,15 @@ def test_stdin_records_are_indexed(tmp_path: Path) -> None:
     report = build_index(["-"], str(tmp_path / "ix"), stdin=stream)
     assert report.added == 1
     assert ids(tmp_path / "ix", "pipe") == ["s1"]
+
+
+def test_indexing_leaves_the_callers_random_sequence_alone(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    import random
+
+    random.seed(5)
+    expected = [random.random() for _ in range(3)]
+    random.seed(5)
+    update_index([str(corpus_copy)], str(tmp_path / "ix"))
+    assert [random.random() for _ in range(3)] == expected
