@@ -76,6 +76,9 @@ def _postings(reader: Any, fieldname: str, text: str) -> tuple[Sequence[int], Se
 class ScoredMatcher(matching.ListMatcher):  # type: ignore[misc]
     """Precomputed (doc, score) pairs: skip_to by bisection, constant-time quality."""
 
+    _i: int  # ListMatcher's position and ids (declared: whoosh-reloaded has no types)
+    _ids: list[int]
+
     def __init__(self, ids: list[int], scores: list[float]) -> None:
         super().__init__(ids, weights=scores)
         self._top = max(scores)
