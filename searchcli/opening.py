@@ -13,6 +13,9 @@ import zlib
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import reading as whoosh_reading
+from whoosh.filedb import filestore as whoosh_filestore
+from whoosh.filedb import filetables as whoosh_filetables
 
 from . import store
 from .errors import IndexCorrupt, SchemaMismatch
@@ -31,6 +34,10 @@ DAMAGE_ERRORS: tuple[type[Exception], ...] = (
     pickle.UnpicklingError,
     zlib.error,
     whoosh_index.IndexError,
+    whoosh_filetables.FileFormatError,  # a terms or column file cut short
+    whoosh_filestore.StorageError,
+    # whoosh3 checks postings block tags; whoosh-reloaded has no such class.
+    getattr(whoosh_reading, "CorruptIndexError", whoosh_filetables.FileFormatError),
 )
 
 
@@ -79,10 +86,36 @@ def open_searcher(index_dir: str, **kwargs: Any) -> tuple[Any, str]:
     for attempt in range(OPEN_ATTEMPTS):
         ix, data_dir, _ = open_index(index_dir)
         try:
-            return ix.searcher(**kwargs), data_dir
+            searcher = ix.searcher(**kwargs)
+            try:
+                _open_every_file(searcher)
+            except BaseException:
+                searcher.close()
+                raise
+            return searcher, data_dir
         except _MOVED_ON as exc:
             if attempt == OPEN_ATTEMPTS - 1:
                 raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
         except DAMAGE_ERRORS as exc:
             raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
     raise AssertionError("unreachable")
+
+
+def _open_every_file(searcher: Any) -> None:
+    """Open each segment's column files now: stored fields, field lengths, sort
+    columns. Whoosh opens them on first use, and with segments kept as separate
+    files a commit that merges segments may delete them before that; an open
+    file stays readable after it is deleted, a late open finds nothing (and
+    Whoosh then fails with a TypeError on the missing stored fields)."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        try:
+            leaf.stored_fields(0)
+        except TypeError:  # how Whoosh says the stored-fields file is not there
+            raise FileNotFoundError(f"the stored fields of {leaf.segment()} are gone") from None
+        for name, field in leaf.schema.items():
+            if field.scorable:
+                leaf.doc_field_length(0, name)
+            if field.column_type is not None and leaf.has_column(name):
+                leaf.column_reader(name)

@@ -6,9 +6,11 @@ command and library callers reuse it); every Whoosh object stays inside it.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -16,7 +18,7 @@ from whoosh import scoring
 from .errors import IndexCorrupt, QueryError
 from .highlight import make_snippet
 from .models import Document, Hit, SearchResult
-from .opening import open_index
+from .opening import DAMAGE_ERRORS, open_searcher
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
 from .spelling import respell
@@ -30,17 +32,31 @@ AUTO_ALL_MAX_WORDS = 4
 MODES = ("auto", "all", "any")
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reads_index(method: F) -> F:
+    """Damaged index files met while answering become IndexCorrupt ("rebuild")."""
+
+    @functools.wraps(method)
+    def wrapper(self: Searcher, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGE_ERRORS as exc:
+            raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
+
+    return cast(F, wrapper)
+
+
 class Searcher:
     """An open index, ready for many queries. Use as a context manager."""
 
     def __init__(self, index_dir: str | os.PathLike[str] | None = None) -> None:
         self.index_dir = resolve_index_dir(index_dir)
-        self._ix, _, _ = open_index(self.index_dir)
-        try:
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
-        except (OSError, EOFError, ValueError) as exc:
-            raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
-        self._queries = QueryBuilder(self._ix.schema)
+        # Opens again when a commit lands meanwhile; the schema is the searcher's
+        # own (Index.schema would read the newest TOC again, racing writers).
+        self._searcher, _ = open_searcher(self.index_dir, weighting=scoring.BM25F(B=B, K1=K1))
+        self._queries = QueryBuilder(self._searcher.schema)
 
     def __enter__(self) -> Searcher:
         return self
@@ -59,6 +75,7 @@ class Searcher:
         """The query tree for `text` in a mode: "any", "all" or "all-first"."""
         return self._queries.parse(text, mode)
 
+    @_reads_index
     def search(
         self,
         text: str,
@@ -108,6 +125,7 @@ class Searcher:
             suggestion=suggestion,
         )
 
+    @_reads_index
     def document(self, doc_id: str) -> Document | None:
         """The stored document with this id, or None."""
         fields = self._searcher.document(id=doc_id)

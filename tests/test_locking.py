@@ -215,11 +215,6 @@ def test_searches_during_an_index_run_answer_from_the_last_commit(tmp_path: Path
     print(f"\n{len(seen)} searches during one index run, all answered")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="searching.Searcher opens its reader without indexing.open_searcher's retry: "
-    "'index is damaged' during a rebuild's switch (diff in the report of issue 5)",
-)
 def test_a_search_opening_while_a_rebuild_switches_still_answers(
     built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -258,12 +253,6 @@ def test_leftovers_of_a_killed_rebuild_are_cleared_by_the_next_run(
     assert len(list(index.glob("data-*"))) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Whoosh opens a segment's column files (stored fields, lengths) on first use; "
-    "with separate segment files a commit can delete them first (diff for opening.py "
-    "in the report of issue 5: open them all when the searcher opens)",
-)
 def test_an_open_searcher_keeps_answering_after_a_rebuild_removes_its_files(
     built: tuple[Path, Path],
 ) -> None:
