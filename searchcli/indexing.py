@@ -86,6 +86,20 @@ class _Run:
         )
 
 
+def _index_file(
+    writer: Any, run: _Run, sf: SourceFile, fmt: str | None, manifest: store.Manifest
+) -> list[str]:
+    """Add one file's documents; record its size, mtime, ids and skips in the manifest."""
+    before = len(run.skipped)
+    ids = []
+    for doc in run.documents(sf, fmt):
+        writer.add_document(**_fields(doc))
+        ids.append(doc.id)
+    skips = [[s.reason, s.line] for s in run.skipped[before:] if s.path == sf.path]
+    manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids, skips]
+    return ids
+
+
 def _fields(doc: Document) -> dict[str, Any]:
     return {
         "id": doc.id,
@@ -102,8 +116,9 @@ def _split_paths(paths: Sequence[str]) -> tuple[list[str], bool]:
     return files, len(files) != len(paths)
 
 
-def _walk(paths: list[str], run: _Run) -> list[SourceFile]:
-    return list(walk(paths, run.skip))
+def _walk(paths: list[str], run: _Run, index_dir: str) -> list[SourceFile]:
+    """The files to index; the index folder itself is never indexed (`searchcli index .`)."""
+    return list(walk(paths, run.skip, exclude=[index_dir]))
 
 
 def _add_stream(writer: Any, run: _Run, stdin: IO[bytes] | None, update: bool) -> None:
@@ -168,17 +183,12 @@ def _rebuild_locked(
     try:
         data_dir = store.new_data_dir(index_dir)
         ix = whoosh_index.create_in(data_dir, make_schema())
-        files = _walk(file_paths, run)
+        files = _walk(file_paths, run, index_dir)
         writer = open_writer(ix, sum(sf.size for sf in files))
         try:
             manifest = store.Manifest(SCHEMA_VERSION, roots=[_abs(p) for p in file_paths])
             for done, sf in enumerate(files, 1):
-                ids = []
-                for doc in run.documents(sf, fmt):
-                    writer.add_document(**_fields(doc))
-                    ids.append(doc.id)
-                run.added += len(ids)
-                manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids]
+                run.added += len(_index_file(writer, run, sf, fmt, manifest))
                 if progress:
                     progress(done, len(files))
             _add_stream(writer, run, stdin, update=False)
@@ -255,7 +265,7 @@ def _update_locked(
     manifest = store.read_manifest(data_dir, ix.latest_generation())
     if manifest is None:
         manifest = _manifest_from_index(ix)
-    files = _walk(file_paths, run)
+    files = _walk(file_paths, run, index_dir)
     seen = {_abs(sf.path) for sf in files}
     changed: list[SourceFile] = []
     for sf in files:
@@ -264,6 +274,8 @@ def _update_locked(
             run.unchanged += len(entry[2])
             for doc_id in entry[2]:
                 run.seen_ids.setdefault(doc_id, sf.path)
+            for reason, line in entry[3] if len(entry) > 3 else ():
+                run.skip(Skip(sf.path, reason, line))  # still there: report it every run
         else:
             changed.append(sf)
     gone = [p for p in manifest.files if p not in seen and _under(p, roots)]
@@ -288,16 +300,11 @@ def _update_locked(
             for doc_id in old_ids:
                 writer.delete_by_term("id", doc_id)
             for done, sf in enumerate(changed, 1):
-                ids = []
-                for doc in run.documents(sf, fmt):
-                    writer.add_document(**_fields(doc))
-                    ids.append(doc.id)
-                for doc_id in ids:
+                for doc_id in _index_file(writer, run, sf, fmt, manifest):
                     if doc_id in old_ids:
                         run.updated += 1
                     else:
                         run.added += 1
-                manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids]
                 if progress:
                     progress(done, len(changed))
             _add_stream(writer, run, stdin, update=True)

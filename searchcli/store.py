@@ -106,7 +106,7 @@ class Manifest:
 
     schema: int
     roots: list[str] = field(default_factory=list)
-    # absolute path -> [size, mtime_ns, [document ids]]
+    # absolute path -> [size, mtime_ns, [document ids], [[skip reason, line], ...]]
     files: dict[str, list[Any]] = field(default_factory=dict)
     updated: str | None = None
 

@@ -27,7 +27,9 @@ class SourceFile:
     mtime_ns: int
 
 
-def walk(paths: Iterable[str], on_skip: Callable[[Skip], None]) -> Iterator[SourceFile]:
+def walk(
+    paths: Iterable[str], on_skip: Callable[[Skip], None], exclude: Iterable[str] = ()
+) -> Iterator[SourceFile]:
     """Every file to index under `paths`, in a deterministic order.
 
     Folders are walked recursively in sorted order; there only files with a supported
@@ -35,9 +37,16 @@ def walk(paths: Iterable[str], on_skip: Callable[[Skip], None]) -> Iterator[Sour
     taken whatever its name. Dangling links, symlink loops, FIFOs, sockets, devices,
     unreadable folders and missing paths go to on_skip. Symlinked folders are followed
     after the real tree under the same root, and only into folders not walked yet, so a
-    loop or a second link to one folder never yields a file twice.
+    loop or a second link to one folder never yields a file twice. Folders in `exclude`
+    (the index itself, when it lies inside a folder being indexed) are never entered.
     """
     walker = _Walker(on_skip)
+    for folder in exclude:
+        try:
+            st = os.stat(folder)
+        except OSError:
+            continue
+        walker.excluded.add((st.st_dev, st.st_ino))
     for top in paths:
         try:
             st = os.stat(top)
@@ -76,12 +85,15 @@ class _Walker:
     def __init__(self, on_skip: Callable[[Skip], None]) -> None:
         self.on_skip = on_skip
         self.walked: set[_FolderId] = set()  # every folder entered, across all roots
+        self.excluded: set[_FolderId] = set()  # folders passed over silently
 
     def tree(self, top: str, folder: _FolderId) -> Iterator[SourceFile]:
         """The real tree under top first, then the trees its folder symlinks lead to."""
         pending: list[tuple[str, str, _FolderId, _Chain | None]] = [(top, "", folder, None)]
         while pending:
             path, prefix, folder, parents = pending.pop(0)
+            if folder in self.excluded:
+                continue
             if parents is not None and folder in parents:
                 self.on_skip(Skip(path, "symlink loop (links back to a folder it is inside)"))
             elif folder in self.walked:
@@ -108,6 +120,8 @@ class _Walker:
                 if entry.is_dir():
                     st = entry.stat()
                     folder = (st.st_dev, st.st_ino)
+                    if folder in self.excluded:
+                        continue
                     if entry.is_symlink():
                         pending.append((entry.path, key + "/", folder, stack[-1][1]))
                     elif folder in self.walked:

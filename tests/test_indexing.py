@@ -165,3 +165,24 @@ def test_indexing_leaves_the_callers_random_sequence_alone(
     random.seed(5)
     update_index([str(corpus_copy)], str(tmp_path / "ix"))
     assert [random.random() for _ in range(3)] == expected
+
+
+def test_skips_are_reported_again_while_the_bad_file_is_unchanged(
+    tmp_path: Path, write_jsonl
+) -> None:  # type: ignore[no-untyped-def]
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text('{"id": "a", "body": "fine"}\n{not json\n', encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("")
+    first = update_index([str(tmp_path)], str(tmp_path / "ix"))
+    again = update_index([str(tmp_path)], str(tmp_path / "ix"))
+    assert again.unchanged == 1 and again.added == 0
+    assert sorted(map(str, again.skipped)) == sorted(map(str, first.skipped))
+    assert len(first.skipped) == 2 and any(s.line == 2 for s in again.skipped)
+
+
+def test_an_index_inside_the_indexed_folder_is_not_indexed(corpus_copy: Path) -> None:
+    index_dir = corpus_copy / "index"  # as with `searchcli index .` and the default ./index
+    first = update_index([str(corpus_copy)], str(index_dir))
+    again = update_index([str(corpus_copy)], str(index_dir))
+    assert (again.added, again.skipped) == (0, ())
+    assert index_stats(str(index_dir)).documents == first.added
