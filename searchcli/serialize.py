@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from .models import Hit
+from .text import safe_name
 
 HIT_KEYS = ("rank", "score", "id", "title", "source", "path", "date", "snippet", "highlights")
 TSV_KEYS = HIT_KEYS[:-1]  # offsets make no sense in a table
@@ -77,8 +78,14 @@ def hit_location(hit: Hit) -> str:
     return hit.path if hit.path and hit.path != "-" else hit.source
 
 
-def write_paths(out: IO[bytes], hits: Iterable[Hit], nul: bool = False) -> None:
-    """Each distinct location once, in rank order, like `grep -l`."""
+def write_paths(
+    out: IO[bytes], hits: Iterable[Hit], nul: bool = False, escape: bool = False
+) -> None:
+    """Each distinct location once, in rank order, like `grep -l`.
+
+    Raw bytes for programs (with `nul`, any file name round-trips); `escape`, for a
+    terminal, shows control characters and undecodable bytes as \\xNN, as `ls` does.
+    """
     end = b"\0" if nul else b"\n"
     seen: set[str] = set()
     for hit in hits:
@@ -86,4 +93,4 @@ def write_paths(out: IO[bytes], hits: Iterable[Hit], nul: bool = False) -> None:
         if where in seen:
             continue
         seen.add(where)
-        out.write(os.fsencode(where) + end)
+        out.write((_utf8(safe_name(where)) if escape else os.fsencode(where)) + end)

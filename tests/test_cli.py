@@ -245,3 +245,17 @@ def test_eval_needs_queries_or_run(run, tmp_path: Path) -> None:  # type: ignore
     qrels.write_text("1 0 a 1\n")
     result = run("eval", "--qrels", str(qrels))
     assert result.exit_code == 2 and "--queries" in result.stderr
+
+
+def test_paths_escape_control_characters_only_for_a_terminal() -> None:
+    import io
+
+    from searchcli.models import Hit
+    from searchcli.serialize import write_paths
+
+    hit = Hit(1, 1.0, "x", "t", "s", "/tmp/a\x1b]52;c;x\x07b\udcff.txt", None)
+    raw, shown = io.BytesIO(), io.BytesIO()
+    write_paths(raw, [hit], nul=True)
+    write_paths(shown, [hit], escape=True)
+    assert raw.getvalue() == b"/tmp/a\x1b]52;c;x\x07b\xff.txt\0"  # round-trips
+    assert shown.getvalue() == b"/tmp/a\\x1b]52;c;x\\x07b\\xff.txt\n"

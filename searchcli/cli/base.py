@@ -70,8 +70,9 @@ class SearchCLI(click.Group):
             if os.environ.get("SEARCHCLI_DEBUG"):
                 raise
             fail(
-                f"internal error: {type(exc).__name__}: {exc}. "
-                "Please report it; SEARCHCLI_DEBUG=1 shows the traceback."
+                f"internal error: {type(exc).__name__}: {exc}. If it persists, "
+                "`searchcli check` tells whether the index is damaged; please report "
+                "it (SEARCHCLI_DEBUG=1 shows the traceback)."
             )
 
 

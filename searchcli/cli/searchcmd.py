@@ -37,7 +37,7 @@ def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
     elif fmt == "tsv":
         serialize.write_tsv(out, result.hits)
     elif fmt == "paths":
-        serialize.write_paths(out, result.hits, nul=nul)
+        serialize.write_paths(out, result.hits, nul=nul, escape=not nul and sys.stdout.isatty())
     else:
         from ..render import print_result
 
