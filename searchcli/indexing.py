@@ -40,11 +40,25 @@ def _abs(path: str) -> str:
 
 
 class _Run:
-    """The state of one indexing run: counters, skips, ids seen."""
+    """One indexing run: what it was asked to do, and its counters, skips and ids seen."""
 
-    def __init__(self, on_skip: Callable[[Skip], None] | None) -> None:
-        self.skipped: list[Skip] = []
+    def __init__(
+        self,
+        paths: Sequence[str],
+        index_dir: str,
+        fmt: str | None,
+        stdin: IO[bytes] | None,
+        on_skip: Callable[[Skip], None] | None,
+        progress: Progress | None,
+    ) -> None:
+        self.started = time.perf_counter()
+        self.file_paths = [p for p in paths if p != "-"]
+        self.index_dir = index_dir
+        self.fmt = fmt
+        self.stdin = stdin
         self.on_skip = on_skip
+        self.progress = progress
+        self.skipped: list[Skip] = []
         self.added = self.updated = self.removed = self.unchanged = 0
         self.seen_ids: dict[str, str] = {}  # id -> where it came from, this run
 
@@ -62,9 +76,9 @@ class _Run:
         self.seen_ids[doc.id] = doc.path or "-"
         return True
 
-    def documents(self, sf: SourceFile, fmt: str | None) -> Iterator[Document]:
+    def documents(self, sf: SourceFile) -> Iterator[Document]:
         try:
-            for item in parse_file(sf, fmt):
+            for item in parse_file(sf, self.fmt):
                 if isinstance(item, Skip):
                     self.skip(item)
                 elif self.accept(item):
@@ -74,25 +88,31 @@ class _Run:
         except OSError as exc:
             self.skip(Skip(sf.path, exc.strerror or str(exc)))
 
-    def report(self, started: float, rebuilt: bool) -> IndexReport:
+    def walk(self) -> list[SourceFile]:
+        """The files to index; the index folder itself is never indexed (`index .`)."""
+        return list(walk(self.file_paths, self.skip, exclude=[self.index_dir]))
+
+    def done(self, count: int, total: int) -> None:
+        if self.progress:
+            self.progress(count, total)
+
+    def report(self, rebuilt: bool) -> IndexReport:
         return IndexReport(
             added=self.added,
             updated=self.updated,
             removed=self.removed,
             unchanged=self.unchanged,
             skipped=tuple(self.skipped),
-            seconds=time.perf_counter() - started,
+            seconds=time.perf_counter() - self.started,
             rebuilt=rebuilt,
         )
 
 
-def _index_file(
-    writer: Any, run: _Run, sf: SourceFile, fmt: str | None, manifest: store.Manifest
-) -> list[str]:
+def _index_file(writer: Any, run: _Run, sf: SourceFile, manifest: store.Manifest) -> list[str]:
     """Add one file's documents; record its size, mtime, ids and skips in the manifest."""
     before = len(run.skipped)
     ids = []
-    for doc in run.documents(sf, fmt):
+    for doc in run.documents(sf):
         writer.add_document(**_fields(doc))
         ids.append(doc.id)
     skips = [[s.reason, s.line] for s in run.skipped[before:] if s.path == sf.path]
@@ -111,20 +131,10 @@ def _fields(doc: Document) -> dict[str, Any]:
     }
 
 
-def _split_paths(paths: Sequence[str]) -> tuple[list[str], bool]:
-    files = [p for p in paths if p != "-"]
-    return files, len(files) != len(paths)
-
-
-def _walk(paths: list[str], run: _Run, index_dir: str) -> list[SourceFile]:
-    """The files to index; the index folder itself is never indexed (`searchcli index .`)."""
-    return list(walk(paths, run.skip, exclude=[index_dir]))
-
-
-def _add_stream(writer: Any, run: _Run, stdin: IO[bytes] | None, update: bool) -> None:
-    if stdin is None:
+def _add_stream(writer: Any, run: _Run, update: bool) -> None:
+    if run.stdin is None:
         return
-    for item in parse_stream(stdin, "-"):
+    for item in parse_stream(run.stdin, "-"):
         if isinstance(item, Skip):
             run.skip(item)
         elif run.accept(item):
@@ -163,17 +173,8 @@ def rebuild(paths: Sequence[str], index_dir: str, **options: Any) -> IndexReport
     return update(paths, index_dir, rebuild=True, **options)
 
 
-def _rebuild_locked(
-    paths: Sequence[str],
-    index_dir: str,
-    fmt: str | None,
-    stdin: IO[bytes] | None,
-    on_skip: Callable[[Skip], None] | None,
-    progress: Progress | None,
-) -> IndexReport:
-    started = time.perf_counter()
-    run = _Run(on_skip)
-    file_paths, _ = _split_paths(paths)
+def _rebuild_locked(run: _Run) -> IndexReport:
+    index_dir = run.index_dir
     try:
         current = store.read_current(index_dir)
     except SearchError:
@@ -183,15 +184,14 @@ def _rebuild_locked(
     try:
         data_dir = store.new_data_dir(index_dir)
         ix = whoosh_index.create_in(data_dir, make_schema())
-        files = _walk(file_paths, run, index_dir)
+        files = run.walk()
         writer = open_writer(ix, sum(sf.size for sf in files))
         try:
-            manifest = store.Manifest(SCHEMA_VERSION, roots=[_abs(p) for p in file_paths])
+            manifest = store.Manifest(SCHEMA_VERSION, roots=[_abs(p) for p in run.file_paths])
             for done, sf in enumerate(files, 1):
-                run.added += len(_index_file(writer, run, sf, fmt, manifest))
-                if progress:
-                    progress(done, len(files))
-            _add_stream(writer, run, stdin, update=False)
+                run.added += len(_index_file(writer, run, sf, manifest))
+                run.done(done, len(files))
+            _add_stream(writer, run, update=False)
             _commit(writer, data_dir, manifest)
         except BaseException:
             _cancel(writer)
@@ -202,7 +202,7 @@ def _rebuild_locked(
             store.remove_stale_data_dirs(index_dir, current["data"] if current else None)
         raise _os_error(index_dir, exc) from None
     store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
-    return run.report(started, rebuilt=True)
+    return run.report(rebuilt=True)
 
 
 def _manifest_from_index(ix: Any) -> store.Manifest:
@@ -236,6 +236,7 @@ def update(
     With `rebuild`, or when there is no index yet, build a fresh one beside the
     live one instead and switch to it when complete.
     """
+    run = _Run(paths, index_dir, fmt, stdin, on_skip, progress)
     with store.write_lock(index_dir, wait):
         if not rebuild:
             try:
@@ -243,29 +244,18 @@ def update(
             except IndexNotFound:
                 rebuild = True
         if rebuild:
-            return _rebuild_locked(paths, index_dir, fmt, stdin, on_skip, progress)
-        return _update_locked(ix, data_dir, paths, index_dir, fmt, stdin, on_skip, progress)
+            return _rebuild_locked(run)
+        return _update_locked(run, ix, data_dir)
 
 
-def _update_locked(
-    ix: Any,
-    data_dir: str,
-    paths: Sequence[str],
-    index_dir: str,
-    fmt: str | None,
-    stdin: IO[bytes] | None,
-    on_skip: Callable[[Skip], None] | None,
-    progress: Progress | None,
-) -> IndexReport:
-    started = time.perf_counter()
-    run = _Run(on_skip)
-    file_paths, _ = _split_paths(paths)
-    roots = [_abs(p) for p in file_paths]
+def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
+    index_dir = run.index_dir
+    roots = [_abs(p) for p in run.file_paths]
     store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
     manifest = store.read_manifest(data_dir, ix.latest_generation())
     if manifest is None:
         manifest = _manifest_from_index(ix)
-    files = _walk(file_paths, run, index_dir)
+    files = run.walk()
     seen = {_abs(sf.path) for sf in files}
     changed: list[SourceFile] = []
     for sf in files:
@@ -285,8 +275,8 @@ def _update_locked(
         if path not in seen and not _under(path, roots):
             for doc_id in entry[2]:
                 run.seen_ids.setdefault(doc_id, path)
-    if not changed and not gone and stdin is None:
-        return run.report(started, rebuilt=False)
+    if not changed and not gone and run.stdin is None:
+        return run.report(rebuilt=False)
     try:
         writer = open_writer(ix, sum(sf.size for sf in changed))
         try:
@@ -300,14 +290,13 @@ def _update_locked(
             for doc_id in old_ids:
                 writer.delete_by_term("id", doc_id)
             for done, sf in enumerate(changed, 1):
-                for doc_id in _index_file(writer, run, sf, fmt, manifest):
+                for doc_id in _index_file(writer, run, sf, manifest):
                     if doc_id in old_ids:
                         run.updated += 1
                     else:
                         run.added += 1
-                if progress:
-                    progress(done, len(changed))
-            _add_stream(writer, run, stdin, update=True)
+                run.done(done, len(changed))
+            _add_stream(writer, run, update=True)
             new_ids = set(run.seen_ids)
             run.removed = len(old_ids - new_ids)
             manifest.roots = sorted(set(manifest.roots) | set(roots))
@@ -321,7 +310,7 @@ def _update_locked(
         raise _os_error(index_dir, exc) from None
     except DAMAGE_ERRORS as exc:  # the writer read a damaged segment
         raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
-    return run.report(started, rebuilt=False)
+    return run.report(rebuilt=False)
 
 
 def recorded_roots(index_dir: str) -> list[str]:
