@@ -58,12 +58,12 @@ def __getattr__(name: str) -> object:
         from . import searching
 
         return getattr(searching, name)
-    if name in ("build_index", "update_index", "index_stats"):
+    if name in ("build_index", "update_index"):
         from . import indexing
 
-        return {
-            "build_index": indexing.rebuild,
-            "update_index": indexing.update,
-            "index_stats": indexing.stats,
-        }[name]
+        return {"build_index": indexing.rebuild, "update_index": indexing.update}[name]
+    if name == "index_stats":
+        from .opening import stats
+
+        return stats
     raise AttributeError(f"module 'searchcli' has no attribute {name!r}")

@@ -25,8 +25,8 @@ from .errors import (
     IndexWriteError,
     SearchError,
 )
-from .models import Document, IndexReport, IndexStats, Skip
-from .opening import DAMAGE_ERRORS, open_index, open_searcher  # noqa: F401  (re-exported)
+from .models import Document, IndexReport, Skip
+from .opening import DAMAGE_ERRORS, open_index
 from .schema import SCHEMA_VERSION, make_schema
 from .writers import open_writer
 
@@ -311,48 +311,3 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
     except DAMAGE_ERRORS as exc:  # the writer read a damaged segment
         raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
     return run.report(rebuilt=False)
-
-
-def recorded_roots(index_dir: str) -> list[str]:
-    """The folders/files an existing index was built from, or [] when there is none.
-
-    Read from the newest manifest without opening Whoosh, so that the advice
-    given for a damaged index, `searchcli index --rebuild`, works as given."""
-    try:
-        data_dir = os.path.join(index_dir, store.read_current(index_dir)["data"])
-        generations = [
-            int(name[len("manifest-") : -len(".json")])
-            for name in os.listdir(data_dir)
-            if name.startswith("manifest-") and name.endswith(".json")
-        ]
-    except (SearchError, OSError, ValueError):
-        return []
-    for generation in sorted(generations, reverse=True):
-        manifest = store.read_manifest(data_dir, generation)
-        if manifest is not None:
-            return list(manifest.roots)
-    return []
-
-
-def _folder_size(path: str) -> int:
-    return sum(e.stat().st_size for e in os.scandir(path) if e.is_file())
-
-
-def stats(index_dir: str) -> IndexStats:
-    searcher, data_dir = open_searcher(index_dir)
-    with searcher:
-        reader = searcher.reader()
-        manifest = store.read_manifest(data_dir, reader.generation())
-        documents = reader.doc_count()
-        segments = len(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else 1
-        fields = tuple(searcher.schema.names())
-    return IndexStats(
-        path=os.path.abspath(index_dir),
-        documents=documents,
-        size_bytes=_folder_size(data_dir),
-        segments=segments,
-        fields=fields,
-        schema_version=SCHEMA_VERSION,
-        last_update=manifest.updated if manifest else None,
-        roots=tuple(manifest.roots) if manifest else (),
-    )

@@ -19,6 +19,7 @@ from whoosh.filedb import filetables as whoosh_filetables
 
 from . import store
 from .errors import IndexCorrupt, SchemaMismatch
+from .models import IndexStats
 from .schema import SCHEMA_VERSION
 
 # What Whoosh raises when its files are damaged: a missing file OSError, a
@@ -119,3 +120,27 @@ def _open_every_file(searcher: Any) -> None:
                 leaf.doc_field_length(0, name)
             if field.column_type is not None and leaf.has_column(name):
                 leaf.column_reader(name)
+
+
+def _folder_size(path: str) -> int:
+    return sum(e.stat().st_size for e in os.scandir(path) if e.is_file())
+
+
+def stats(index_dir: str) -> IndexStats:
+    searcher, data_dir = open_searcher(index_dir)
+    with searcher:
+        reader = searcher.reader()
+        manifest = store.read_manifest(data_dir, reader.generation())
+        documents = reader.doc_count()
+        segments = len(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else 1
+        fields = tuple(searcher.schema.names())
+    return IndexStats(
+        path=os.path.abspath(index_dir),
+        documents=documents,
+        size_bytes=_folder_size(data_dir),
+        segments=segments,
+        fields=fields,
+        schema_version=SCHEMA_VERSION,
+        last_update=manifest.updated if manifest else None,
+        roots=tuple(manifest.roots) if manifest else (),
+    )

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import IndexLocked, IndexNotFound, IndexWriteError
+from .errors import IndexLocked, IndexNotFound, IndexWriteError, SearchError
 
 CURRENT = "CURRENT"
 LOCK = "LOCK"
@@ -204,3 +204,24 @@ def write_lock(index_dir: str, wait: float = 0.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def recorded_roots(index_dir: str) -> list[str]:
+    """The folders/files an existing index was built from, or [] when there is none.
+
+    Read from the newest manifest without opening Whoosh, so that the advice
+    given for a damaged index, `searchcli index --rebuild`, works as given."""
+    try:
+        data_dir = os.path.join(index_dir, read_current(index_dir)["data"])
+        generations = [
+            int(name[len("manifest-") : -len(".json")])
+            for name in os.listdir(data_dir)
+            if name.startswith("manifest-") and name.endswith(".json")
+        ]
+    except (SearchError, OSError, ValueError):
+        return []
+    for generation in sorted(generations, reverse=True):
+        manifest = read_manifest(data_dir, generation)
+        if manifest is not None:
+            return list(manifest.roots)
+    return []

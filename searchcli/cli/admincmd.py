@@ -39,7 +39,7 @@ def emit_record(record: Any, as_json: bool, renderer: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def stats(index_dir: str, as_json: bool) -> None:
     """Show what the index holds: documents, size, fields, sources."""
-    from ..indexing import stats as index_stats
+    from ..opening import stats as index_stats
 
     emit_record(index_stats(index_dir), as_json, "print_stats")
 

@@ -64,9 +64,10 @@ def index(
     """
     from .. import indexing
     from ..render import report_line, skip_line
+    from ..store import recorded_roots
 
     if not paths:
-        paths = tuple(indexing.recorded_roots(index_dir)) or indexing.DEFAULT_PATHS
+        paths = tuple(recorded_roots(index_dir)) or indexing.DEFAULT_PATHS
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         fail(f"no such file or folder: {missing[0]}")
