@@ -31,6 +31,7 @@ DAMAGE_ERRORS: tuple[type[Exception], ...] = (
     ValueError,
     IndexError,
     KeyError,
+    OverflowError,  # a length or offset read from a cut file, too big to be real
     struct.error,
     pickle.UnpicklingError,
     zlib.error,
