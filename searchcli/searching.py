@@ -128,9 +128,10 @@ class Searcher:
     @_reads_index
     def document(self, doc_id: str) -> Document | None:
         """The stored document with this id, or None."""
-        fields = self._searcher.document(id=doc_id)
-        if fields is None:
+        docnum = self._searcher.document_number(id=doc_id)
+        if docnum is None:
             return None
+        fields = self._stored(docnum)
         return Document(
             id=fields.get("id", ""),
             title=fields.get("title", ""),
@@ -162,7 +163,7 @@ class Searcher:
         highlight_terms = self._highlight_terms(q) if snippets else frozenset()
         hits = []
         for rank, (score, docnum) in enumerate(ranked, offset + 1):
-            fields = self._searcher.stored_fields(docnum)
+            fields = self._stored(docnum)
             body = fields.get("body") or ""
             snippet = make_snippet(body, highlight_terms) if snippets else None
             hits.append(
@@ -178,6 +179,15 @@ class Searcher:
                 )
             )
         return tuple(hits)
+
+    def _stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields. They are unpickled from the stored-fields file,
+        and unpickling a damaged one can raise almost anything (TypeError,
+        OverflowError, MemoryError, ...): whatever it raises is damage."""
+        try:
+            return dict(self._searcher.stored_fields(docnum))
+        except Exception as exc:
+            raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
 
     def _highlight_terms(self, q: wq.Query) -> frozenset[str]:
         """The body terms that a query matched, wildcards and fuzzy terms expanded."""
