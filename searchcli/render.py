@@ -107,7 +107,7 @@ def human_bytes(n: int) -> str:
 
 
 def report_line(report: IndexReport) -> Text:
-    verb = "rebuilt" if report.rebuilt else "indexed"
+    verb = "new index" if report.rebuilt else "indexed"
     return Text(
         f"{verb}: {report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.skipped)} skipped "
