@@ -29,7 +29,9 @@ class IndexLocked(SearchError):
 
 
 class IndexCorrupt(SearchError):
-    def __init__(self, path: str, detail: str) -> None:
+    def __init__(self, path: str, detail: str | BaseException) -> None:
+        if isinstance(detail, BaseException):  # what the damage made Whoosh raise
+            detail = f"{type(detail).__name__}: {detail}"
         super().__init__(
             f"index {path} is damaged ({detail}). Rebuild it with: "
             f"searchcli index --rebuild --index {path}"

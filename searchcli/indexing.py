@@ -306,8 +306,8 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
             raise
     except OSError as exc:
         if exc.errno == errno.ENOENT:  # a segment file of the live index is gone
-            raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+            raise IndexCorrupt(index_dir, exc) from None
         raise _os_error(index_dir, exc) from None
     except DAMAGE_ERRORS as exc:  # the writer read a damaged segment
-        raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+        raise IndexCorrupt(index_dir, exc) from None
     return run.report(rebuilt=False)

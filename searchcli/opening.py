@@ -58,7 +58,7 @@ def open_index(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
             return _open_index_once(index_dir)
         except _MOVED_ON as exc:
             if attempt == OPEN_ATTEMPTS - 1:
-                raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+                raise IndexCorrupt(index_dir, exc) from None
     raise AssertionError("unreachable")
 
 
@@ -72,7 +72,7 @@ def _open_index_once(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
     except _MOVED_ON:
         raise
     except DAMAGE_ERRORS as exc:
-        raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+        raise IndexCorrupt(index_dir, exc) from None
     except (AttributeError, ImportError) as exc:  # a pickled schema class since renamed
         detail = f"its schema cannot be loaded by this version ({type(exc).__name__}: {exc})"
         raise IndexCorrupt(index_dir, detail) from None
@@ -97,9 +97,9 @@ def open_searcher(index_dir: str, **kwargs: Any) -> tuple[Any, str]:
             return searcher, data_dir
         except _MOVED_ON as exc:
             if attempt == OPEN_ATTEMPTS - 1:
-                raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+                raise IndexCorrupt(index_dir, exc) from None
         except DAMAGE_ERRORS as exc:
-            raise IndexCorrupt(index_dir, f"{type(exc).__name__}: {exc}") from None
+            raise IndexCorrupt(index_dir, exc) from None
     raise AssertionError("unreachable")
 
 

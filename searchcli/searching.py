@@ -43,7 +43,7 @@ def _reads_index(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except DAMAGE_ERRORS as exc:
-            raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
+            raise IndexCorrupt(self.index_dir, exc) from None
 
     return cast(F, wrapper)
 
@@ -155,7 +155,7 @@ class Searcher:
             results = self._searcher.search(q, limit=depth, optimize=False)
             return len(results), [(hit.score or 0.0, hit.docnum) for hit in results]
         except (OSError, EOFError) as exc:
-            raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
+            raise IndexCorrupt(self.index_dir, exc) from None
 
     def _hits(
         self, ranked: list[tuple[float, int]], q: wq.Query, offset: int, snippets: bool
@@ -187,7 +187,7 @@ class Searcher:
         try:
             return dict(self._searcher.stored_fields(docnum))
         except Exception as exc:
-            raise IndexCorrupt(self.index_dir, f"{type(exc).__name__}: {exc}") from None
+            raise IndexCorrupt(self.index_dir, exc) from None
 
     def _highlight_terms(self, q: wq.Query) -> frozenset[str]:
         """The body terms that a query matched, wildcards and fuzzy terms expanded."""
