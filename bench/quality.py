@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -29,7 +28,10 @@ from typing import Any
 
 from searchcli.evaluation import Qrels, Run, evaluate, read_qrels, read_queries
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _corpus import default_data_dir  # noqa: E402  (shared with bench/speed.py)
+
 DEPTH = 1000
 DEFAULT_COLLECTIONS = ("adi", "cran", "cisi", "med", "cacm", "scifact")
 
@@ -44,11 +46,6 @@ REFERENCE = {
 }
 # issue 3: nDCG@10 targets; MAP and R@100 must not fall below the reference either
 TARGET_NDCG = {"cran": 0.38, "cisi": 0.40, "med": 0.70, "cacm": 0.50, "scifact": 0.69}
-
-
-def default_data_dir() -> Path:
-    env = os.environ.get("SEARCHCLI_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
 
 
 @dataclass

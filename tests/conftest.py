@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
+# The benchmarks' helpers (bench/_corpus.py: where the shared data lives, the news
+# layout) serve the tests too.
+sys.path.insert(0, str(REPO / "bench"))
 
 
 @pytest.fixture

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 
+import _fts5  # bench/ is on sys.path (conftest.py)
 import pytest
-
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-sys.path.insert(0, str(BENCH))
-
-import _fts5  # noqa: E402
-import speed  # noqa: E402
-from _corpus import article_text, load_queries, parse_query  # noqa: E402
+import speed
+from _corpus import article_text, load_queries, parse_query
 
 SENTENCES = [
     "Cocoa prices rose as showers eased the drought in the growing zone.",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from _corpus import default_data_dir
 
 from searchcli.errors import EvalFileError, SearchError
 from searchcli.evaluation import (
@@ -23,7 +23,7 @@ from searchcli.evaluation import (
     read_run,
 )
 
-DATA = Path(os.environ.get("SEARCHCLI_DATA") or Path(__file__).resolve().parents[2] / "shared/data")
+DATA = default_data_dir()  # $SEARCHCLI_DATA, else ../shared/data
 
 # --------------------------------------------------------------------------- by hand
 

@@ -8,17 +8,17 @@ before it shows in `bench/quality.py`.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from _corpus import default_data_dir
 
 from searchcli import build_index, update_index
 from searchcli.evaluation import evaluate, read_qrels, read_queries
 from searchcli.querying import has_syntax
 from searchcli.searching import Searcher
 
-DATA = Path(os.environ.get("SEARCHCLI_DATA") or Path(__file__).resolve().parents[2] / "shared/data")
+DATA = default_data_dir()  # $SEARCHCLI_DATA, else ../shared/data
 ADI = DATA / "ir" / "adi"
 
 # What the defaults reach on adi: nDCG@10 0.512, MAP 0.448, R@100 0.910
