@@ -24,6 +24,7 @@ import stat
 from collections.abc import Generator, Iterable, Iterator
 from typing import IO, Any, cast
 
+from searchcli.dates import normalise_date
 from searchcli.errors import BadDocument
 from searchcli.formats import (
     EXTENSIONS,
@@ -45,7 +46,6 @@ from searchcli.text import (
     clean_line,
     declared_charset,
     decode_bytes,
-    normalise_date,
 )
 from searchcli.walking import SourceFile, file_kind, os_reason, walk
 

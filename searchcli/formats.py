@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from searchcli.dates import dateline, first_date
 from searchcli.text import truncate
 
 FORMATS: tuple[str, ...] = ("txt", "md", "html", "json", "jsonl")
@@ -40,7 +41,7 @@ class Parsed:
     title: str
     body: str
     source: str | None = None
-    date: Any = None  # a string, or a date/datetime from YAML front matter
+    date: Any = None  # ISO 8601 text (dates.py), or a value documents.py normalises
     id: str | None = None
 
 
@@ -65,19 +66,20 @@ def _squash(text: str) -> str:
 def parse_txt(text: str) -> Parsed:
     """The first non-empty line is the title; if the next non-empty line repeats it, that
     copy is dropped; the rest is the body. A first line longer than TITLE_MAX is a
-    paragraph, not a title: it stays in the body and the title is its shortened start."""
+    paragraph, not a title: it stays in the body and the title is its shortened start.
+    Date: a dateline among the first few lines after the title (dates.dateline)."""
     lines = text.split("\n")
     first = _first_line(lines)
     if first is None:
         return Parsed("", "")
     i, title = first
     if len(title) > TITLE_MAX:
-        return Parsed(truncate(title, TITLE_MAX), text)
+        return Parsed(truncate(title, TITLE_MAX), text, date=dateline(lines[i + 1 :]))
     rest = lines[i + 1 :]
     again = _first_line(rest)
     if again is not None and _squash(again[1]) == _squash(title):
         rest = rest[again[0] + 1 :]
-    return Parsed(title, "\n".join(rest))
+    return Parsed(title, "\n".join(rest), date=dateline(rest))
 
 
 # -- .md ---------------------------------------------------------------------------------
@@ -97,7 +99,7 @@ def parse_markdown(text: str) -> Parsed:
         text = text[match.end() :]
     title = _scalar(meta.get("title")) or _markdown_heading(text)
     source = _scalar(meta.get("source")) or _scalar(meta.get("url"))
-    return Parsed(title, text, source=source, date=meta.get("date"))
+    return Parsed(title, text, source=source, date=first_date(meta))
 
 
 def _scalar(value: Any) -> str | None:
@@ -267,10 +269,7 @@ def parse_record(record: Any) -> Parsed:
             raise RecordError(f"'id' must be a string or an integer, not {_json_type(own_id)}")
         own_id = str(own_id)
     source = _first_text(record, SOURCE_KEYS) or None
-    date = record.get("date")
-    return Parsed(
-        title, body, source=source, date=date if isinstance(date, str) else None, id=own_id
-    )
+    return Parsed(title, body, source=source, date=first_date(record), id=own_id)
 
 
 def _text_field(record: dict[str, Any], key: str) -> str | None:

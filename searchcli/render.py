@@ -47,8 +47,8 @@ def hit_renderable(hit: Hit) -> RenderableType:
         (f"  {hit.score:.2f}", DIM),
     )
     meta = safe(hit.source, "cyan")
-    if hit.date:
-        meta.append(f"  {clean_line(hit.date)}", style=DIM)
+    if hit.date:  # the day first, where a long source cannot push it off the line
+        meta = Text.assemble((f"{clean_line(hit.date)[:10]}  ", DIM), meta)
     lines: list[RenderableType] = [meta]
     if hit.snippet.text:
         lines.append(snippet_text(hit.snippet.text, hit.snippet.highlights))
@@ -73,10 +73,10 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
 
 def print_document(console: Console, doc: Document) -> None:
     console.print(safe(doc.title or "(untitled)", TITLE_STYLE))
-    meta = safe(doc.source, "cyan")
-    if doc.date:
-        meta.append(f"  {clean_line(doc.date)}", style=DIM)
-    meta.append(f"  id {clean_line(doc.id)}", style=DIM)
+    console.print(safe(doc.source, "cyan"))
+    meta = Text(f"id {clean_line(doc.id)}", style=DIM)
+    if doc.date:  # in full, as stored: the time and its offset when the document gave them
+        meta = Text.assemble((f"date {clean_line(doc.date)}  ", DIM), meta)
     console.print(meta)
     console.print()
     console.print(Text(clean_text(doc.body)))

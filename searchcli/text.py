@@ -1,4 +1,4 @@
-"""Turning untrusted bytes into clean, safe text: decoding, sniffing, control stripping, dates.
+"""Turning untrusted bytes into clean, safe text: decoding, sniffing, control stripping.
 
 Documents come from folders nobody vetted. Everything that leaves this module is valid
 Unicode (no lone surrogates), NFC-normalised, and free of terminal control sequences and
@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from datetime import date, datetime
 
 SNIFF_BYTES = 8192  # how much of a file is looked at to decide whether it is binary
 
@@ -192,46 +191,9 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-# Non-ISO layouts seen in the wild; tried after ISO 8601 and RFC 2822.
-_DATE_FORMATS = ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%d.%m.%Y")
-
-
 def normalise_date(value: object) -> str | None:
-    """ISO 8601 (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with the offset when known) or None.
+    """ISO 8601 text for a date value, or None: see dates.normalise_date, which this
+    calls (imported here only when called, so a search never loads the date layouts)."""
+    from searchcli.dates import normalise_date as normalise
 
-    Accepts strings (ISO 8601, RFC 2822, a few common layouts) and date/datetime objects
-    (as YAML front matter yields them). Anything unparseable gives None, never an error.
-    """
-    if isinstance(value, datetime):
-        return _iso(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if not text or len(text) > 64:
-        return None
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    try:
-        return _iso(datetime.fromisoformat(text))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime  # only for non-ISO dates: import cost
-
-    try:
-        return _iso(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError, OverflowError):
-        pass
-    for layout in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, layout).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-def _iso(moment: datetime) -> str:
-    return moment.replace(microsecond=0).isoformat()
+    return normalise(value)

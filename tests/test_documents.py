@@ -238,7 +238,7 @@ def test_json_wrong_types_are_reported_not_indexed(tmp_path: Path) -> None:
         {"source": 3, "body": "x"},
         "a string",
         None,
-        {"body": "good", "date": 20240101},  # a non-string date is just no date
+        {"body": "good", "date": {"day": 1}},  # a date of the wrong type is just no date
         {"id": "dup", "body": "first"},
         {"id": "dup", "body": "second"},
     ]
@@ -515,7 +515,7 @@ def test_clean_helpers() -> None:
         ("", None),
         ("9" * 1000, None),
         ("Fri, 99 Foo 2024 99:99:99", None),
-        (20240301, None),
+        (20240301, "2024-03-01"),
         (None, None),
     ],
 )
