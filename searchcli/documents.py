@@ -33,10 +33,10 @@ from searchcli.formats import (
     RecordError,
     format_of,
     parse_html,
-    parse_markdown,
     parse_record,
     parse_txt,
 )
+from searchcli.markdown_text import parse_markdown
 from searchcli.models import Document, Skip
 from searchcli.text import (
     SNIFF_BYTES,

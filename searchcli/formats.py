@@ -1,13 +1,13 @@
 """One parser per document format: decoded text (or a JSON value) in, raw fields out.
 
-The parsers only find the fields. Cleaning (control characters, NFC), dates, ids and
+Markdown's parser, which renders the text through markdown-it-py, is in markdown_text.py.
+The parsers only find the fields. Cleaning (control characters, NFC), date form, ids and
 defaults are applied in one place, documents.py, so every format is treated alike.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -80,76 +80,6 @@ def parse_txt(text: str) -> Parsed:
     if again is not None and _squash(again[1]) == _squash(title):
         rest = rest[again[0] + 1 :]
     return Parsed(title, "\n".join(rest), date=dateline(rest))
-
-
-# -- .md ---------------------------------------------------------------------------------
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(\S.*)")  # no backtracking over long space runs
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-
-
-def parse_markdown(text: str) -> Parsed:
-    """Title from front matter `title:`, else the first level-1 `#` heading (else the first
-    heading of any level), else the first line. Body: the text without the front matter."""
-    meta: dict[str, Any] = {}
-    match = _FRONT_MATTER.match(text)
-    if match:
-        meta = front_matter(match.group(1) or "")
-        text = text[match.end() :]
-    title = _scalar(meta.get("title")) or _markdown_heading(text)
-    source = _scalar(meta.get("source")) or _scalar(meta.get("url"))
-    return Parsed(title, text, source=source, date=first_date(meta))
-
-
-def _scalar(value: Any) -> str | None:
-    """A front-matter value usable as text: strings, and numbers YAML typed as such."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def _markdown_heading(text: str) -> str:
-    best: tuple[int, str] | None = None
-    in_fence = False
-    for line in text.split("\n"):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        heading = None if in_fence else _ATX.match(line)
-        if heading and (best is None or len(heading.group(1)) < best[0]):
-            best = (len(heading.group(1)), _heading_text(heading.group(2)))
-            if best[0] == 1:
-                break
-    if best is not None and best[1]:
-        return truncate(best[1], TITLE_MAX)
-    first = _first_line(text.split("\n"))
-    return truncate(first[1], TITLE_MAX) if first else ""
-
-
-def _heading_text(text: str) -> str:
-    """An ATX heading's text without its optional closing run of #s ("# Title ##")."""
-    text = text.rstrip()
-    bare = text.rstrip("#")
-    if bare != text and (not bare or bare[-1] in " \t"):
-        text = bare.rstrip()
-    return text
-
-
-def front_matter(block: str) -> dict[str, Any]:
-    """YAML front matter as a dict ({} when it is not a mapping or not valid YAML).
-
-    PyYAML is imported only here, when a file has front matter.
-    """
-    import yaml
-
-    try:
-        loaded = yaml.safe_load(block)
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
 
 
 # -- .html -------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def test_markdown_front_matter(tmp_path: Path) -> None:
     assert doc.title == "Budget: the vote"
     assert doc.date == "2024-03-01"
     assert doc.source == "https://x.example/b"
-    assert doc.body == "# Heading\n\nThe *council* voted."
+    assert doc.body == "Heading\n\nThe council voted."  # a heading, not the title
     assert "tags" not in doc.body
 
 
@@ -138,7 +138,7 @@ def test_markdown_heading_title_and_odd_front_matter(tmp_path: Path) -> None:
     # invalid YAML, a list, a non-string title: fall back to the heading, never crash
     for fm in ("title: [unclosed\n", "- a\n- b\n", "title: {a: 1}\ndate: not a date\n"):
         doc = one(write(tmp_path / "y.md", f"---\n{fm}---\n# Fallback\nbody\n"))
-        assert (doc.title, doc.date, doc.body) == ("Fallback", None, "# Fallback\nbody")
+        assert (doc.title, doc.date, doc.body) == ("Fallback", None, "body")
 
 
 # -- .html -------------------------------------------------------------------------------
