@@ -134,18 +134,32 @@ def dateline(lines: Iterable[str]) -> str | None:
     27 Nov 2026", "ANKARA (AA) | 2026-11-27 10:31 GMT+3"), never a sentence that mentions one.
     """
     seen = 0
+    before = ""  # the line above, "" when blank: a date that ends its sentence is not one
     for line in lines:
         line = line.strip()
         if not line:
+            before = ""
             continue
         seen += 1
         if seen > DATELINE_LINES:
             return None
-        if len(line) <= DATELINE_CHARS and any(c.isdigit() for c in line):
+        if (
+            len(line) <= DATELINE_CHARS
+            and any(c.isdigit() for c in line)
+            and not _continued(before)
+        ):
             found = _dateline_date(line)
             if found is not None:
                 return found
+        before = line
     return None
+
+
+def _continued(line: str) -> bool:
+    """Whether a hard-wrapped sentence goes on after this line: a long line that ends in a
+    word, or any that ends in a comma or an open bracket ("City Desk" is a byline)."""
+    end = line[-1:]
+    return end in (",", ";", "(", "-") or (len(line) > 40 and end.islower())
 
 
 def _dateline_date(line: str) -> str | None:

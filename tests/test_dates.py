@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -199,6 +200,15 @@ def test_txt_lines_that_are_not_datelines(line: str) -> None:
     assert parse_txt(NEWS.format(line=line)).date is None
 
 
+def test_a_hard_wrapped_sentence_is_not_a_dateline() -> None:
+    wrapped = "Seminar planned\n\nThe company will hold a seminar in Tokyo on\nMarch 12, 1987.\n"
+    assert parse_txt(wrapped).date is None
+    stacked = "Seminar planned\nNews Service AA\nMarch 12, 1987\n\nBody.\n"
+    assert parse_txt(stacked).date == "1987-03-12"
+    labelled = "Seminar planned\nPublished:\nMarch 12, 1987\n\nBody.\n"
+    assert parse_txt(labelled).date == "1987-03-12"
+
+
 def test_dateline_only_near_the_top_and_never_the_title() -> None:
     top = ["Subtitle", "", "Agency", "Author", "Desk", "Section"]
     assert dateline([*top[:5], "27 Nov 2026"]) == "2026-11-27"  # 5th non-empty line
@@ -250,3 +260,27 @@ def test_date_shown_in_results_and_show_at_80_columns(tmp_path: Path) -> None:
     assert undated.splitlines()[1].split() == ["d.jsonl"]  # no date, no gap
     shown = runner.invoke(cli, ["show", "long", "--index", ix], env=env).stdout.splitlines()
     assert "date 2026-11-27T10:31:00+03:00  id long" in shown
+
+
+def test_bench_counts_dates_and_markdown_syntax(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import dates_markdown  # bench/ is on sys.path (conftest.py)
+
+    docs = tmp_path / "md"
+    docs.mkdir()
+    (docs / "a.md").write_text("---\ndate: 2026-11-27\n---\n# A\n\n**b** [c](d)\n")
+    news = tmp_path / "data" / "news"
+    news.mkdir(parents=True)
+    records = [
+        {"id": "r1", "title": "Oil", "body": "Prices rose.", "date": "1987-02-26T15:01:01Z"},
+        {"id": "n1", "title": "Post", "body": "Re: the 1998 thread, version 2.3.1"},
+    ]
+    (news / "docs-000.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    dates_markdown.markdown(docs)
+    dates_markdown.news(tmp_path / "data", 10)
+    out = capsys.readouterr().out
+    assert "1 files" in out and "with a front-matter date: 1" in out
+    assert re.search(r"emphasis \*\* +2 +0", out) and re.search(r"link target \]\( +1 +0", out)
+    assert "JSON 'date' (Reuters): 1/1 right" in out
+    assert ".txt without a dateline: 0 false dates" in out
+    assert "'%d.%m.%Y'             found 1/1, right 1" in out
+    assert "'%d/%m/%Y'             found 1/1, right 1" in out  # the 26th: unambiguous
