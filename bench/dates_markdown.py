@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpus import REPO, default_data_dir, news_available, read_news  # noqa: E402
+
 from searchcli.documents import parse_file, walk  # noqa: E402
 from searchcli.formats import parse_record, parse_txt  # noqa: E402
 from searchcli.markdown_text import _FRONT_MATTER, parse_markdown  # noqa: E402

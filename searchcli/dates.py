@@ -72,6 +72,7 @@ _DATE = re.compile(
 )
 _WEEKDAY = re.compile(r"\A(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
 _ZONE_NAME = re.compile(r"[A-Z]{2,5}")  # CST, IST: a zone, but not one offset
+_ZONE_SUFFIX = re.compile(r"(?<=\d)\[[\w/+-]{1,40}\]\Z")
 _EPOCH_TEXT = re.compile(r"\d{9,13}(?:\.\d+)?")
 _LABELS = frozenset(
     "published posted updated modified last on at by date dated filed created issued "
@@ -99,6 +100,7 @@ def normalise_date(value: object) -> str | None:
         return None
     if _EPOCH_TEXT.fullmatch(text):
         return _number(float(text))
+    text = _ZONE_SUFFIX.sub("", text)  # 2026-11-27T10:31+03:00[Europe/Istanbul] (RFC 9557)
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:

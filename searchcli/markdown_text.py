@@ -58,10 +58,10 @@ def parse_markdown(text: str) -> Parsed:
     else:
         body, heading = _render(tokens), _title(tokens)
     title = _scalar(meta.get("title")) or heading or _first_line(tokens or [], body)
-    if tokens and tokens[0].type == "heading_open":
+    if tokens and tokens[0].type == "heading_open" and len(title) <= TITLE_MAX:
         first, _, rest = body.partition("\n")
         if " ".join(first.split()) == " ".join(title.split()):
-            body = rest.lstrip("\n")  # the title heading again, as .txt drops a repeated title line
+            body = rest.lstrip("\n")  # the title again: .txt drops a repeated title line too
     source = _scalar(meta.get("source")) or _scalar(meta.get("url"))
     return Parsed(truncate(title, TITLE_MAX), body, source=source, date=first_date(meta))
 

@@ -28,6 +28,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
         ("2026-11-27T10:31:00Z", "2026-11-27T10:31:00+00:00"),
         ("2026-11-27T10:31:00.123456789+03:00", "2026-11-27T10:31:00+03:00"),
         ("2026-11-27T10:31:00+0300", "2026-11-27T10:31:00+03:00"),
+        ("2026-11-27T10:31:00+03:00[Europe/Istanbul]", "2026-11-27T10:31:00+03:00"),
+        ("Fri Nov 27 07:31:00 +0000 2026", "2026-11-27T07:31:00+00:00"),  # Twitter's created_at
         ("2026-11-27 10:31", "2026-11-27T10:31:00"),  # no zone named: local time as given
         ("2026-11-27 10:31 GMT+3", "2026-11-27T10:31:00+03:00"),
         ("2026-11-27 10:31 (UTC-05:30)", "2026-11-27T10:31:00-05:30"),
@@ -189,6 +191,8 @@ def test_txt_datelines(line: str, iso: str) -> None:
         "Version 2.3.1 fixes the crash",
         "Tide tool 2.4 released",
         "05/06/2026",  # ambiguous day and month
+        "31.02.2026",  # no such day: no date, and the document is kept
+        "27 Nov 2026 25:61",
         "The agreement signed on 27 Nov 2020 still holds.",  # prose that mentions a date
         "Deal of 27.11.2020 expires",
         "27 Nov 2026 " + "x" * 120,  # a paragraph, not a dateline

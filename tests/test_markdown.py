@@ -121,6 +121,8 @@ def test_title_heading_not_repeated_in_body_but_other_headings_kept() -> None:
     assert parsed.body == "Intro.\n\nReport\n\nDetails\n\nMore."
     fm = parse_markdown("---\ntitle: Other\n---\n# Report\n\nIntro.")
     assert fm.body == "Report\n\nIntro."
+    long = "# " + "word " * 60 + "\n\nIntro."  # a heading too long to be the whole title
+    assert parse_markdown(long).body.startswith("word word")
 
 
 @pytest.mark.parametrize(
