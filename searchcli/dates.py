@@ -147,6 +147,7 @@ def dateline(lines: Iterable[str]) -> str | None:
             return None
         if (
             len(line) <= DATELINE_CHARS
+            and not line.startswith((">", "|>"))  # quoted mail: another message's date
             and any(c.isdigit() for c in line)
             and not _continued(before)
         ):
@@ -171,8 +172,9 @@ def _dateline_date(line: str) -> str | None:
     rest = line
     for m, _ in reversed(found):
         rest = rest[: m.start()] + " " + rest[m.end() :]
-    words = [w for w in re.findall(r"[^\W\d_]+", rest) if w.islower() and w not in _LABELS]
-    if words:
+    words = re.findall(r"[^\W\d_]+", rest)
+    shouting = rest.isupper() and len(words) > 2  # in capitals, words cannot be told from names
+    if shouting or any(w.islower() and w not in _LABELS for w in words):
         return None  # prose around the date: an event, not a dateline
     starts = [0] + [m.end() for m, _ in found[:-1]]
     first = [

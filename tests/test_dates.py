@@ -177,6 +177,9 @@ NEWS = "Council approves the budget\n\n{line}\n\nThe council voted on Tuesday.\n
         ("Friday, 27 November 2026 10:31 am EST", "2026-11-27T10:31:00-05:00"),
         ("Published 26 Nov 2026, last updated 27 Nov 2026", "2026-11-26"),
         ("Updated on 27 Nov 2026 at 10:31 local time", "2026-11-27T10:31:00"),
+        ("Date: 20 Apr 1993 19:15:13 GMT", "1993-04-20T19:15:13+00:00"),
+        ("For Immediate Release                  April 15, 1993", "1993-04-15"),
+        ("WASHINGTON (AP) - APRIL 15, 1993", "1993-04-15"),
     ],
 )
 def test_txt_datelines(line: str, iso: str) -> None:
@@ -198,6 +201,9 @@ def test_txt_datelines(line: str, iso: str) -> None:
         "27 Nov 2026 " + "x" * 120,  # a paragraph, not a dateline
         "News Service AA",
         "On Wednesday",
+        ">Date: Mon, 19 Apr 1993 13:39:39 GMT",  # quoted mail: another message's date
+        "|> Date: 16 Apr 1993 09:27:10 -0400",
+        "SINCE FEBRUARY 26, 1985, WHEN IT WAS 843.90.",  # prose in capitals
     ],
 )
 def test_txt_lines_that_are_not_datelines(line: str) -> None:
