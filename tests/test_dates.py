@@ -291,6 +291,6 @@ def test_bench_counts_dates_and_markdown_syntax(tmp_path: Path, capsys) -> None:
     assert "1 files" in out and "with a front-matter date: 1" in out
     assert re.search(r"emphasis \*\* +2 +0", out) and re.search(r"link target \]\( +1 +0", out)
     assert "JSON 'date' (Reuters): 1/1 right" in out
-    assert ".txt without a dateline: 0 false dates" in out
+    assert ".txt with no dateline written: 0 dates found" in out
     assert "'%d.%m.%Y'             found 1/1, right 1" in out
     assert "'%d/%m/%Y'             found 1/1, right 1" in out  # the 26th: unambiguous
