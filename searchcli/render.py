@@ -41,10 +41,16 @@ def snippet_text(snippet: str, highlights: Iterable[tuple[int, int]]) -> Text:
 
 
 def hit_renderable(hit: Hit) -> RenderableType:
-    head = Text.assemble(
-        (f"{hit.rank:>3}. ", DIM),
+    # A grid, not one line of text: a long title wraps under its own indent
+    # (column 5, as the lines below) and the score stays on its first line.
+    head = Table.grid(padding=(0, 0, 0, 1))
+    head.add_column(width=4, no_wrap=True)
+    head.add_column(overflow="fold")
+    head.add_column(no_wrap=True, min_width=6)
+    head.add_row(
+        Text(f"{hit.rank:>3}.", DIM),
         safe(hit.title or "(untitled)", TITLE_STYLE),
-        (f"  {hit.score:.2f}", DIM),
+        Text(f" {hit.score:.2f}", DIM),
     )
     meta = safe(hit.source, "cyan")
     if hit.date:  # the day first, where a long source cannot push it off the line

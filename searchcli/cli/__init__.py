@@ -8,7 +8,13 @@ register themselves on the group in `base`.
 
 from __future__ import annotations
 
-from . import admincmd, evalcmd, indexcmd, searchcmd  # noqa: F401  (registers the commands)
+from . import (  # noqa: F401  (registers the commands)
+    admincmd,
+    completioncmd,
+    evalcmd,
+    indexcmd,
+    searchcmd,
+)
 from .base import ExitStatus, cli
 
 __all__ = ["ExitStatus", "cli", "main"]

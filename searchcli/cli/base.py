@@ -3,11 +3,12 @@ and the translation of library errors into a message and exit code 2."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from enum import IntEnum
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -89,17 +90,41 @@ def index_option(f: F) -> F:
 
 
 def output_options(f: F) -> F:
-    """The one place where record output formats are declared."""
+    """The one place where record output formats are declared.
+
+    The command gets `fmt` (one of OUTPUT_FORMATS, or None for Rich) and `nul`.
+    Two formats at once exit 2 instead of the last one silently winning; `-0`
+    alone means `--paths -0`, and with another format it is an error.
+    """
+    helps = {
+        "json": "One JSON object.",
+        "jsonl": "JSON lines, one a record.",
+        "tsv": "Tab-separated, with a header.",
+        "paths": "Only where each hit lives.",
+    }
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        chosen = [name for name in OUTPUT_FORMATS if kwargs.pop(f"as_{name}")]
+        if len(chosen) > 1:
+            fail(f"{' and '.join('--' + c for c in chosen)} cannot be used together; choose one")
+        if kwargs["nul"] and chosen and chosen != ["paths"]:
+            fail(f"-0 separates --paths output; it cannot be used with --{chosen[0]}")
+        kwargs["fmt"] = chosen[0] if chosen else ("paths" if kwargs["nul"] else None)
+        return f(*args, **kwargs)
+
     options = [
-        click.option("--json", "fmt", flag_value="json", help="One JSON object."),
-        click.option("--jsonl", "fmt", flag_value="jsonl", help="JSON lines, one a record."),
-        click.option("--tsv", "fmt", flag_value="tsv", help="Tab-separated, with a header."),
-        click.option("--paths", "fmt", flag_value="paths", help="Only where each hit lives."),
-        click.option("-0", "--null", "nul", is_flag=True, help="With --paths: NUL-separated."),
+        *(
+            click.option(f"--{name}", f"as_{name}", is_flag=True, help=helps[name])
+            for name in helps
+        ),
+        click.option(
+            "-0", "--null", "nul", is_flag=True, help="NUL-separated paths (implies --paths)."
+        ),
     ]
     for option in reversed(options):
-        f = option(f)
-    return f
+        command = option(command)
+    return cast(F, command)
 
 
 def mode_options(f: F) -> F:

@@ -26,9 +26,13 @@ from .base import (
 
 
 def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
-    """Print a result in the chosen format (None: Rich, for people)."""
+    """Print a result in the chosen format (None: Rich, for people).
+
+    A page past the last one prints what an empty result prints in the machine
+    formats (JSON still has its object, with `total`), and says so on stderr."""
     from .. import serialize
 
+    past_end = not result.hits and result.total > 0
     out = stdout_bytes()
     if fmt == "json":
         serialize.write_json(out, result.to_dict())
@@ -38,13 +42,16 @@ def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
         serialize.write_tsv(out, result.hits)
     elif fmt == "paths":
         serialize.write_paths(out, result.hits, nul=nul, escape=not nul and sys.stdout.isatty())
-    else:
+    elif not past_end:
         from ..render import print_result
 
         console, err = consoles()
         print_result(console, err, result)
         return
     out.flush()
+    if past_end:
+        last = -(-result.total // result.limit)
+        warn(f"page {result.page} is past the last page ({last})")
     if result.suggestion and not result.hits:
         warn(f"did you mean: {result.suggestion}")
 
@@ -85,7 +92,7 @@ def search(
     with Searcher(index_dir) as searcher:
         result = searcher.search(" ".join(words), limit=limit, page=page, mode=mode or "auto")
     emit_hits(result, fmt, nul)
-    sys.exit(ExitStatus.FOUND if result.total else ExitStatus.NOT_FOUND)
+    sys.exit(ExitStatus.FOUND if result.hits else ExitStatus.NOT_FOUND)
 
 
 @cli.command()
