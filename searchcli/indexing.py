@@ -7,7 +7,6 @@ a fresh data folder and switch `CURRENT` to it only once it is complete.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import time
@@ -16,7 +15,7 @@ from typing import IO, Any
 
 from whoosh import index as whoosh_index
 
-from . import store
+from . import store, writers
 from .documents import SourceFile, parse_file, parse_stream, walk
 from .errors import (
     BadDocument,
@@ -152,10 +151,9 @@ def _commit(writer: Any, data_dir: str, manifest: store.Manifest) -> int:
 
 
 def _cancel(writer: Any) -> None:
-    """Drop an unfinished writer's work. A commit that failed (disk full) has
-    closed it already; its error is the one to report, not cancel()'s."""
-    with contextlib.suppress(Exception):
-        writer.cancel()
+    """Drop an unfinished writer's work (see writers.cancel: a commit that
+    failed, disk full, has closed it already; its error is the one to report)."""
+    writers.cancel(writer)
 
 
 def _os_error(index_dir: str, exc: OSError) -> IndexWriteError:
@@ -201,8 +199,20 @@ def _rebuild_locked(run: _Run) -> IndexReport:
         if data_dir:
             store.remove_stale_data_dirs(index_dir, current["data"] if current else None)
         raise _os_error(index_dir, exc) from None
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: clear the unfinished build away now
+        if data_dir:
+            # CURRENT read again: the interrupt may have come just after the switch.
+            store.remove_stale_data_dirs(index_dir, _live_data_dir(index_dir))
+        raise
     store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
     return run.report(rebuilt=True)
+
+
+def _live_data_dir(index_dir: str) -> str | None:
+    try:
+        return str(store.read_current(index_dir)["data"])
+    except SearchError:
+        return None
 
 
 def _manifest_from_index(ix: Any) -> store.Manifest:

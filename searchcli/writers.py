@@ -10,19 +10,29 @@ Whoosh's multiprocessing writer: each worker analyses its share and writes a
 segment of its own, which roughly halves the build on two cores. Workers are
 forked, so they share the run's lock file; each asks the kernel to kill it if
 the parent dies, so a killed run never leaves workers behind holding the lock.
+
+Interrupts are the parent's business. Ctrl-C reaches every process of the
+terminal's process group, and a worker that raised KeyboardInterrupt would
+print its own traceback: workers take SIGINT and SIGTERM with the system's
+default action (a silent exit), and `cancel` ends any worker still running,
+so the parent never waits at exit for a worker that will not come back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing.util
 import os
+import queue
 import random
 import signal
 import sys
 from collections.abc import Iterator
 from typing import Any
+
+from .errors import IndexWriteError
 
 # Whoosh's in-memory posting buffer a process, before it spills to a sorted run.
 LIMITMB_SINGLE = 128
@@ -32,6 +42,7 @@ PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 MAX_PROCS = 2
 
 _PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # Ctrl-C, kill
 
 
 class _ForkHook:
@@ -41,6 +52,13 @@ class _ForkHook:
         self.parent = os.getpid()
 
     def __call__(self, _: object) -> None:
+        # Not the parent's handlers: no KeyboardInterrupt, no traceback, in a
+        # worker. A signal the run was started to ignore (nohup) stays ignored.
+        for signum in STOP_SIGNALS:
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, signal.SIG_DFL)
+        # Forked with them blocked (see _start_worker); one that came meanwhile acts now.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         if sys.platform.startswith("linux"):
             try:
                 ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -94,4 +112,59 @@ def _open_writer(ix: Any, input_bytes: int) -> Any:
     global _hook
     _hook = _ForkHook()
     multiprocessing.util.register_after_fork(_hook, _hook)
-    return ix.writer(procs=procs, multisegment=True, limitmb=LIMITMB_WORKER, compound=False)
+    writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMITMB_WORKER, compound=False)
+    if hasattr(writer, "_new_task"):  # Whoosh's method that forks a worker
+        writer._new_task = functools.partial(_start_worker, writer._new_task)
+    jobs = writer.jobqueue
+    jobs.put = functools.partial(_put_interruptibly, writer, jobs.put)
+    return writer
+
+
+def _start_worker(new_task: Any) -> Any:
+    """Fork a worker with SIGINT and SIGTERM blocked: until its fork hook has
+    given them their default action, a Ctrl-C would raise KeyboardInterrupt in
+    it, traceback and all."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        return new_task()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _put_interruptibly(writer: Any, put: Any, item: Any) -> None:
+    """Queue.put that lets Ctrl-C through, and fails if every worker is gone.
+
+    A blocking put waits on a semaphore that a signal does not wake when
+    another thread (the queue's feeder, Rich's refresh) took it; with the
+    workers dead (of the same Ctrl-C, or killed), it would wait forever."""
+    while True:
+        try:
+            return put(item, timeout=0.2)
+        except queue.Full:  # Python runs the signal handlers on the way here
+            if writer.tasks and not any(task.is_alive() for task in writer.tasks):
+                raise IndexWriteError(
+                    "the indexing workers stopped before their work was done. "
+                    "The previous index is unchanged."
+                ) from None
+
+
+def cancel(writer: Any) -> None:
+    """Drop an unfinished writer's work, ending its workers first. Interrupts
+    wait until this is done: a second Ctrl-C must not leave workers behind that
+    the interpreter would then wait for at exit."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        for task in getattr(writer, "tasks", ()):
+            if task.pid is None:  # interrupted before it was started
+                continue
+            with contextlib.suppress(OSError, ValueError):  # gone already, or closed
+                if task.is_alive():
+                    task.terminate()
+                task.join(5)
+        jobs = getattr(writer, "jobqueue", None)
+        if jobs is not None:
+            jobs.cancel_join_thread()  # nobody will read what is left in it
+        with contextlib.suppress(Exception):  # a failed commit has closed it already
+            writer.cancel()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

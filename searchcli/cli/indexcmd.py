@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -78,7 +80,7 @@ def index(
         if verbose:
             err.print(skip_line(s), soft_wrap=True)
 
-    with _progress(err) as progress:
+    with _stopped_quietly(index_dir, err), _progress(err) as progress:
         report = indexing.update(
             list(paths),
             index_dir,
@@ -104,26 +106,69 @@ def index(
         sys.exit(ExitStatus.ERROR)
 
 
+@contextlib.contextmanager
+def _stopped_quietly(index_dir: str, err: Console) -> Iterator[None]:
+    """Ctrl-C (exit 130) or SIGTERM (exit 143, 128 + the signal, as a shell
+    reports it): one line on stderr saying what the index holds, no traceback.
+    The progress bar inside has been taken down by the time this prints."""
+    from ..interrupts import Terminated, index_state, interrupted_message, terminate_raises
+
+    before = index_state(index_dir)
+    try:
+        with terminate_raises():
+            yield
+    except KeyboardInterrupt as exc:
+        if err.is_terminal:  # the terminal echoed ^C where the cursor was
+            err.file.write("\r\x1b[K")
+        err.file.write(interrupted_message(before, index_state(index_dir)) + "\n")
+        err.file.flush()
+        sys.exit(128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT))
+
+
 class _progress:
-    """A Rich progress bar on stderr when it is a terminal; otherwise nothing."""
+    """A Rich progress bar on stderr when it is a terminal; otherwise nothing.
+
+    Two phases: reading files (a bar with the time left), then, once the last
+    file is read, writing the index (a spinner: Whoosh's commit merges the
+    segments and reports no progress, and it can take a quarter of the run).
+    """
 
     def __init__(self, err: Console) -> None:
         self.err = err
         self.bar: Any = None
         self.task: Any = None
+        self.writing = False
 
     def __enter__(self) -> Callable[[int, int], None] | None:
         if not self.err.is_terminal:
             return None
-        from rich.progress import Progress
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
-        self.bar = Progress(console=self.err, transient=True)
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeRemainingColumn(),
+        )
+        self.bar = Progress(*columns, console=self.err, transient=True)
         self.bar.start()
-        self.task = self.bar.add_task("indexing", total=None)
+        self.task = self.bar.add_task("reading files", total=None)
         return self.update
 
     def update(self, done: int, total: int) -> None:
         self.bar.update(self.task, completed=done, total=total)
+        if done >= total and not self.writing:  # the last file: the commit comes next
+            self.writing = True
+            self.bar.update(self.task, visible=False)
+            self.task = self.bar.add_task("writing index", total=None)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
