@@ -62,7 +62,8 @@ class SearchCLI(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(ExitStatus.FOUND)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            # On a terminal, off the line where the terminal echoed ^C.
+            click.echo("\ninterrupted" if sys.stderr.isatty() else "interrupted", err=True)
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
