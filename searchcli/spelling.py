@@ -114,14 +114,14 @@ def distance(a: str, b: str, limit: int | None = None) -> int:
 def _surface(searcher: Any, stem: str, word: str) -> str | None:
     """The real word nearest to `word` that stems to `stem`, read from a few
     documents that have it ("negotiations", not the first "negotiating" seen;
-    "parliament", not "parliament's")."""
+    "parliament", not "parliament's"; "dataclasses" from "dataclasses.field")."""
     forms: set[str] = set()
     for field in SPELL_FIELDS:
         for hit in searcher.search(wq.Term(field, stem), limit=SURFACE_DOCS):
             for name in SPELL_FIELDS:
                 for m in WORD_RE.finditer(hit.get(name) or ""):
-                    form = m.group().lower()
-                    forms.update((form, re.split("['’]", form)[0]))
+                    form = m.group().lower()  # and its parts: "parliament's", "os.path"
+                    forms.update((form, *re.split("[.'\u2019]", form)))
         found = [f for f in forms if term_of(f) == stem]
         if found:
             return min(found, key=lambda f: (distance(word, fold(f)), f))
