@@ -1,0 +1,206 @@
+"""Which files a walk takes: ignore files, --exclude/--include globs, hidden names.
+
+The rules follow ripgrep's, with gitignore semantics from the `pathspec` library:
+
+- `.gitignore` is honoured inside a git repository only (a folder holding `.git`, or
+  below one), together with the repository's `.git/info/exclude`; `.ignore` and
+  `.searchignore` are honoured everywhere. In one folder `.searchignore` beats
+  `.ignore`, which beats `.gitignore`; a deeper folder's file beats its parents'.
+- Ignore files in the parents of a folder being indexed count too (`.gitignore` up
+  to the repository's top).
+- Names starting with "." are hidden unless `hidden`; `.git` is never entered.
+- `--exclude` globs (gitignore syntax, relative to the folder indexed) leave out what
+  they match; with `--include` globs only files matching one of them are taken. Both
+  only narrow: they never bring back a hidden or ignored file.
+
+No Whoosh here; pathspec is imported only when there are patterns to compile.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .errors import BadGlob
+
+GIT_IGNORE = ".gitignore"
+IGNORE_FILES = (GIT_IGNORE, ".ignore", ".searchignore")  # weakest first
+QUIET_NAMES = frozenset((".git", *IGNORE_FILES))  # passed over without being counted
+
+HIDDEN = "hidden"
+IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class FileChoice:
+    """How an index chooses its files; remembered by the index for its later runs."""
+
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    hidden: bool = False  # take hidden files and folders too
+    ignore_files: bool = True  # honour .gitignore, .ignore, .searchignore
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["exclude"], d["include"] = list(self.exclude), list(self.include)
+        return d
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> FileChoice:
+        if not isinstance(raw, dict):
+            return cls()
+        return cls(
+            exclude=tuple(str(g) for g in raw.get("exclude") or ()),
+            include=tuple(str(g) for g in raw.get("include") or ()),
+            hidden=bool(raw.get("hidden", False)),
+            ignore_files=bool(raw.get("ignore_files", True)),
+        )
+
+    def but(self, **given: Any) -> FileChoice:
+        """This choice with the options given this run (None: keep the remembered one)."""
+        d = {k: (tuple(v) if isinstance(v, list | tuple) else v) for k, v in given.items()}
+        return FileChoice(**{**asdict(self), **{k: v for k, v in d.items() if v is not None}})
+
+
+def compile_globs(globs: tuple[str, ...], what: str = "--exclude/--include") -> Any:
+    """A gitignore-style matcher for `globs` (None for none); BadGlob for one git rejects."""
+    if not globs:
+        return None
+    import pathspec
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(globs)
+    except ValueError:
+        bad = next(g for g in globs if not _valid(g))
+        raise BadGlob(f"{what} pattern {bad!r} is not a valid gitignore pattern") from None
+
+
+def _valid(glob: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([glob])
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    spec: Any  # pathspec.GitIgnoreSpec
+    strip: int  # characters of the walk-relative path above the ignore file's folder
+    prepend: str  # the walked root's path below the ignore file's folder (parents only)
+    git: bool  # a .gitignore rule: ends at a nested repository
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules in force in one folder of a walk; `enter` gives a sub-folder's."""
+
+    choice: FileChoice
+    excludes: Any
+    includes: Any
+    matchers: tuple[_Matcher, ...] = ()
+    in_repo: bool = False
+
+    @classmethod
+    def for_root(cls, choice: FileChoice, root: str) -> Rules:
+        rules = cls(choice, compile_globs(choice.exclude), compile_globs(choice.include))
+        if not choice.ignore_files:
+            return rules
+        parents = _parents(os.path.abspath(root))  # nearest first
+        top = next((i for i, p in enumerate(parents) if os.path.lexists(_j(p, ".git"))), -1)
+        matchers: list[_Matcher] = []
+        for i in range(len(parents) - 1, -1, -1):
+            below = os.path.relpath(root, parents[i]).replace(os.sep, "/") + "/"
+            names = [n for n in IGNORE_FILES if n != GIT_IGNORE or i <= top]
+            matchers += _load(parents[i], names, 0, below, i == top)
+        return cls(rules.choice, rules.excludes, rules.includes, tuple(matchers), top >= 0)
+
+    def enter(self, folder: str, names: set[str], rel: str) -> Rules:
+        """The rules for the entries of `folder` (walk-relative path `rel`, "" at the root,
+        else ending in "/"), given the names it holds."""
+        if not self.choice.ignore_files:
+            return self
+        matchers, in_repo = self.matchers, self.in_repo
+        repo_top = ".git" in names
+        if repo_top:  # a repository starts here: outer .gitignore rules end
+            matchers, in_repo = tuple(m for m in matchers if not m.git), True
+        present = [n for n in IGNORE_FILES if n in names and (n != GIT_IGNORE or in_repo)]
+        if not present and not repo_top:
+            return self
+        added = _load(folder, present, len(rel), "", repo_top)
+        return Rules(self.choice, self.excludes, self.includes, (*matchers, *added), in_repo)
+
+    def verdict(self, name: str, rel: str, is_dir: bool) -> str | None:
+        """None to take the entry; else HIDDEN, IGNORED, or "" (pass over silently)."""
+        if name in QUIET_NAMES:
+            return ""
+        if name.startswith(".") and not self.choice.hidden:
+            return HIDDEN
+        probe = rel + "/" if is_dir else rel
+        for m in reversed(self.matchers):
+            include = m.spec.check_file(m.prepend + probe[m.strip :]).include
+            if include is not None:
+                if include:
+                    return IGNORED
+                break
+        if self.excludes is not None and self.excludes.check_file(probe).include:
+            return IGNORED
+        if not is_dir and self.includes is not None and not self.includes.check_file(probe).include:
+            return IGNORED
+        return None
+
+
+def _j(folder: str, name: str) -> str:
+    return os.path.join(folder, name)
+
+
+def _parents(path: str) -> list[str]:
+    out: list[str] = []
+    while True:
+        parent = os.path.dirname(path)
+        if parent == path:
+            return out
+        out.append(parent)
+        path = parent
+
+
+def _load(
+    folder: str, names: list[str], strip: int, prepend: str, repo_top: bool
+) -> list[_Matcher]:
+    """Matchers for the ignore files `names` in `folder`, weakest first."""
+    sources = [_j(folder, n) for n in names]
+    if repo_top:
+        sources.insert(0, _j(folder, os.path.join(".git", "info", "exclude")))
+    out: list[_Matcher] = []
+    for path in sources:
+        lines = tuple(_read_lines(path))
+        if not lines:
+            continue
+        try:
+            spec = compile_globs(lines)
+        except BadGlob:  # a line git would reject is passed over, as git and ripgrep do
+            spec = compile_globs(tuple(line if _valid(line) else "#" for line in lines))
+        out.append(_Matcher(spec, strip, prepend, git=not path.endswith(IGNORE_FILES[1:])))
+    return out
+
+
+def _read_lines(path: str) -> list[str]:
+    """An ignore file's lines (its first MiB); a missing, unreadable or odd one (a
+    folder, a FIFO: opened without blocking) has none."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return []
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return []
+        data = os.read(fd, 1 << 20)
+    except OSError:
+        return []
+    finally:
+        os.close(fd)
+    return data.decode("utf-8", "surrogateescape").splitlines()
