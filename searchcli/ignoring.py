@@ -18,8 +18,12 @@ No Whoosh here; pathspec is imported only when there are patterns to compile.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import stat
+import warnings
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -29,8 +33,7 @@ GIT_IGNORE = ".gitignore"
 IGNORE_FILES = (GIT_IGNORE, ".ignore", ".searchignore")  # weakest first
 QUIET_NAMES = frozenset((".git", *IGNORE_FILES))  # passed over without being counted
 
-HIDDEN = "hidden"
-IGNORED = "ignored"
+HIDDEN = "hidden"  # the reason given for a hidden entry; any other reason is "ignored"
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ def compile_globs(globs: tuple[str, ...], what: str = "--exclude/--include") -> 
     import pathspec
 
     try:
-        return pathspec.GitIgnoreSpec.from_lines(globs)
+        with _quiet():
+            return pathspec.GitIgnoreSpec.from_lines(globs)
     except ValueError:
         bad = next(g for g in globs if not _valid(g))
         raise BadGlob(f"{what} pattern {bad!r} is not a valid gitignore pattern") from None
@@ -81,7 +85,8 @@ def _valid(glob: str) -> bool:
     import pathspec
 
     try:
-        pathspec.GitIgnoreSpec.from_lines([glob])
+        with _quiet():
+            pathspec.GitIgnoreSpec.from_lines([glob])
     except ValueError:
         return False
     return True
@@ -89,10 +94,19 @@ def _valid(glob: str) -> bool:
 
 @dataclass(frozen=True)
 class _Matcher:
-    spec: Any  # pathspec.GitIgnoreSpec
+    spec: Any  # pathspec.GitIgnoreSpec, one pattern a line of `source` (blank lines too)
+    source: str  # the ignore file
     strip: int  # characters of the walk-relative path above the ignore file's folder
     prepend: str  # the walked root's path below the ignore file's folder (parents only)
     git: bool  # a .gitignore rule: ends at a nested repository
+    quick: re.Pattern[str] | None  # matches when any pattern does (None: always ask spec)
+
+    def check(self, path: str) -> Any:
+        """pathspec's CheckResult, or None when no pattern matches `path`."""
+        if self.quick is not None and self.quick.search(path) is None:
+            return None  # the common case, answered by one regular expression
+        found = self.spec.check_file(path)
+        return found if found.include is not None else None
 
 
 @dataclass(frozen=True)
@@ -135,22 +149,26 @@ class Rules:
         return Rules(self.choice, self.excludes, self.includes, (*matchers, *added), in_repo)
 
     def verdict(self, name: str, rel: str, is_dir: bool) -> str | None:
-        """None to take the entry; else HIDDEN, IGNORED, or "" (pass over silently)."""
+        """None to take the entry; "" to pass over it silently (.git, the ignore files);
+        else why it is left out: HIDDEN, or the rule that ignores it."""
         if name in QUIET_NAMES:
             return ""
         if name.startswith(".") and not self.choice.hidden:
             return HIDDEN
         probe = rel + "/" if is_dir else rel
         for m in reversed(self.matchers):
-            include = m.spec.check_file(m.prepend + probe[m.strip :]).include
-            if include is not None:
-                if include:
-                    return IGNORED
+            found = m.check(m.prepend + probe[m.strip :])
+            if found is not None:
+                if found.include:
+                    line = found.index + 1
+                    return f"ignored by {m.source}:{line} ({m.spec.patterns[found.index].pattern})"
                 break
-        if self.excludes is not None and self.excludes.check_file(probe).include:
-            return IGNORED
+        if self.excludes is not None:
+            found = self.excludes.check_file(probe)
+            if found.include:
+                return f"ignored by --exclude {self.choice.exclude[found.index]}"
         if not is_dir and self.includes is not None and not self.includes.check_file(probe).include:
-            return IGNORED
+            return "ignored: matches no --include"
         return None
 
 
@@ -177,15 +195,43 @@ def _load(
         sources.insert(0, _j(folder, os.path.join(".git", "info", "exclude")))
     out: list[_Matcher] = []
     for path in sources:
-        lines = tuple(_read_lines(path))
+        # blank lines kept as comments, so that a pattern's index is its line number - 1
+        lines = tuple(line if line.strip() else "#" for line in _read_lines(path))
         if not lines:
             continue
         try:
             spec = compile_globs(lines)
         except BadGlob:  # a line git would reject is passed over, as git and ripgrep do
             spec = compile_globs(tuple(line if _valid(line) else "#" for line in lines))
-        out.append(_Matcher(spec, strip, prepend, git=not path.endswith(IGNORE_FILES[1:])))
+        git = not path.endswith(IGNORE_FILES[1:])
+        out.append(_Matcher(spec, path, strip, prepend, git, _any_pattern(spec)))
     return out
+
+
+def _any_pattern(spec: Any) -> re.Pattern[str] | None:
+    """One regular expression that matches where any of the spec's patterns does, so
+    that most files cost one match instead of one per pattern (pathspec's "simple"
+    backend tries them in turn). None, and pathspec alone decides, should its
+    patterns ever stop being regular expressions."""
+    try:
+        parts = [p.regex.pattern for p in spec.patterns if p.include is not None]
+        with _quiet():
+            return re.compile(
+                "|".join(f"(?:{_NAMED_GROUP.sub('(?:', p)})" for p in parts) or "(?!)"
+            )
+    except (AttributeError, TypeError, re.error):
+        return None
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<[^>]+>")  # pathspec names groups alike in each pattern
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """re's FutureWarning about "[[" in a pattern is not the user's business."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        yield
 
 
 def _read_lines(path: str) -> list[str]:

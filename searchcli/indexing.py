@@ -49,6 +49,7 @@ class _Run:
         stdin: IO[bytes] | None,
         on_skip: Callable[[Skip], None] | None,
         progress: Progress | None,
+        on_pass: Callable[[str, str], None] | None = None,
     ) -> None:
         self.started = time.perf_counter()
         # absolute from here on: stored paths open from any folder
@@ -57,6 +58,7 @@ class _Run:
         self.fmt = fmt
         self.stdin = stdin
         self.on_skip = on_skip
+        self.on_pass = on_pass
         self.progress = progress
         self.skipped: list[Skip] = []
         self.added = self.updated = self.removed = self.unchanged = 0
@@ -101,6 +103,8 @@ class _Run:
             self.hidden += 1
         else:
             self.ignored += 1
+        if self.on_pass:
+            self.on_pass(path, why)
 
     def walk(self) -> list[SourceFile]:
         """The files to index; the index folder itself is never indexed (`index .`)."""
@@ -255,6 +259,7 @@ def update(
     include: Sequence[str] | None = None,
     hidden: bool | None = None,
     ignore_files: bool | None = None,
+    on_pass: Callable[[str, str], None] | None = None,
 ) -> IndexReport:
     """Bring the index in step with `paths`: add new, re-read changed, drop deleted files.
 
@@ -263,9 +268,10 @@ def update(
 
     `exclude`/`include` (gitignore-style globs), `hidden` and `ignore_files` choose the
     files (see ignoring.py); None keeps what the index remembers from its last run, and
-    what is given is remembered. Files the choice now leaves out are removed.
+    what is given is remembered. Files the choice now leaves out are removed;
+    on_pass(path, why) hears of each file or folder it leaves out.
     """
-    run = _Run(paths, index_dir, fmt, stdin, on_skip, progress)
+    run = _Run(paths, index_dir, fmt, stdin, on_skip, progress, on_pass)
     run.given = {
         "exclude": exclude,
         "include": include,

@@ -142,6 +142,11 @@ def _passed(report: IndexReport) -> tuple[tuple[int, str], ...]:
     return ((report.hidden, "hidden"), (report.ignored, "ignored"))
 
 
+def pass_line(path: str, why: str) -> Text:
+    """A file or folder the ignore rules left out, and the rule (--verbose)."""
+    return Text.assemble(("left out ", DIM), safe_name(path), ": ", clean_line(why))
+
+
 def skip_line(skip: Skip) -> Text:
     """One line, whatever the file name holds (newlines, escapes, undecodable bytes)."""
     where = safe_name(skip.path) + (f":{skip.line}" if skip.line is not None else "")

@@ -40,9 +40,9 @@ def walk(
 
     Folders are walked recursively in sorted order; there only files with a supported
     extension are taken, and `choice` (ignoring.FileChoice: ignore files, globs, hidden
-    names) decides which; a file or folder it leaves out goes to on_pass(path, HIDDEN or
-    IGNORED). A file named directly is taken whatever its name. Dangling links, symlink
-    loops, FIFOs, sockets, devices, unreadable folders and missing paths go to on_skip.
+    names) decides which; a file or folder it leaves out goes to on_pass(path, why).
+    A file named directly is taken whatever its name. Dangling links, symlink loops,
+    FIFOs, sockets, devices, unreadable folders and missing paths go to on_skip.
     Symlinked folders are followed after the real tree under the same root, and only
     into folders not walked yet, so a loop or a second link to one folder never yields
     a file twice. Folders in `exclude` (the index itself, when it lies inside a folder

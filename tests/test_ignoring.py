@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchcli import build_index, update_index
 from searchcli.cli import cli
 from searchcli.errors import BadGlob
-from searchcli.ignoring import FileChoice
+from searchcli.ignoring import FileChoice, _valid
 from searchcli.walking import walk
 
 
@@ -41,6 +43,11 @@ def walked(root: Path, choice: FileChoice | None = None) -> list[str]:
 
 def run(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def said(result) -> str:  # type: ignore[no-untyped-def]
+    """stderr with line breaks as spaces: the summary may wrap at 80 columns."""
+    return " ".join(result.stderr.split())
 
 
 @pytest.fixture
@@ -137,7 +144,7 @@ def test_cli_remembers_globs_shows_them_and_removes_newly_excluded(tmp_path: Pat
     ix = str(tmp_path / "ix")
     first = run("index", str(docs), "--index", ix, "--exclude", "_sources/")
     assert first.exit_code == 0, first.output
-    assert "2 added" in first.stderr and "1 ignored" in first.stderr
+    assert "2 added" in said(first) and "1 ignored" in said(first)
     stats = json.loads(run("stats", "--index", ix, "--json").stdout)
     assert stats["choice"] == {
         "exclude": ["_sources/"],
@@ -148,7 +155,7 @@ def test_cli_remembers_globs_shows_them_and_removes_newly_excluded(tmp_path: Pat
     assert "_sources/" in run("stats", "--index", ix).stdout
 
     again = run("index", "--index", ix)  # no options: the remembered ones hold
-    assert "0 added, 0 updated, 0 removed, 2 unchanged" in again.stderr
+    assert "0 added, 0 updated, 0 removed, 2 unchanged" in said(again)
 
     (docs / ".searchignore").write_text("drop/\n")  # a new ignore rule
     pruned = run("index", "--index", ix, "--json")
@@ -156,15 +163,15 @@ def test_cli_remembers_globs_shows_them_and_removes_newly_excluded(tmp_path: Pat
     assert run("show", str(docs / "drop" / "me.md"), "--index", ix).exit_code == 1
 
     widened = run("index", "--index", ix, "--exclude", "keep.md")  # replaces the list
-    assert "1 added" in widened.stderr and "1 removed" in widened.stderr
+    assert "1 added" in said(widened) and "1 removed" in said(widened)
     assert run("show", "_sources/copy.txt", "--index", ix).exit_code == 0
 
     forgotten = run("index", "--index", ix, "--forget-globs")
-    assert "1 added" in forgotten.stderr
+    assert "1 added" in said(forgotten)
     assert json.loads(run("stats", "--index", ix, "--json").stdout)["choice"]["exclude"] == []
 
     bad = run("index", "--index", ix, "--include", "\\")
-    assert bad.exit_code == 2 and "not a valid gitignore pattern" in bad.stderr
+    assert bad.exit_code == 2 and "not a valid gitignore pattern" in said(bad)
     assert json.loads(run("stats", "--index", ix, "--json").stdout)["documents"] == 2
 
 
@@ -176,13 +183,13 @@ def test_hidden_counted_then_taken_then_left_out_again(tmp_path: Path) -> None:
     (notes / ".DS_Store").write_bytes(b"\0")  # not a document: not counted
     ix = str(tmp_path / "ix")
     first = run("index", str(notes), "--index", ix)
-    assert "1 added" in first.stderr and "2 hidden" in first.stderr
+    assert "1 added" in said(first) and "2 hidden" in said(first)
     assert re.search(r"hidden files +left out", run("stats", "--index", ix).stdout)
     taken = run("index", "--index", ix, "--hidden")
-    assert "2 added" in taken.stderr and "hidden in" not in taken.stderr
-    assert "0 removed, 3 unchanged" in run("index", "--index", ix).stderr  # remembered
+    assert "2 added" in said(taken) and "hidden in" not in said(taken)
+    assert "0 removed, 3 unchanged" in said(run("index", "--index", ix))  # remembered
     back = run("index", "--index", ix, "--no-hidden")
-    assert "2 removed" in back.stderr and "2 hidden" in back.stderr
+    assert "2 removed" in said(back) and "2 hidden" in said(back)
 
 
 def test_no_ignore_is_remembered_and_undone_by_ignore(repo: Path, tmp_path: Path) -> None:
@@ -198,3 +205,47 @@ def test_no_ignore_is_remembered_and_undone_by_ignore(repo: Path, tmp_path: Path
 def test_file_named_directly_is_taken_whatever_the_rules(repo: Path, tmp_path: Path) -> None:
     report = update_index([str(repo / "debug.log.txt")], str(tmp_path / "ix"))
     assert report.added == 1
+
+
+def test_verbose_names_the_rule_that_left_a_file_out(repo: Path, tmp_path: Path) -> None:
+    (repo / ".gitignore").write_text("# build output\n\n*.log.txt\nbuild/\n/top-only.md\n")
+    result = run("index", str(repo), "--index", str(tmp_path / "ix"), "-v", "--exclude", "sub/")
+    lines = result.stderr.splitlines()  # left-out lines are never wrapped (soft_wrap)
+    assert (
+        f"left out {repo / 'debug.log.txt'}: ignored by {repo / '.gitignore'}:3 (*.log.txt)"
+        in lines
+    )
+    assert f"left out {repo / 'build'}: ignored by {repo / '.gitignore'}:4 (build/)" in lines
+    assert f"left out {repo / 'sub'}: ignored by --exclude sub/" in lines
+    assert f"left out {repo / '.hidden.md'}: hidden" in lines
+    assert not any(".git" in line.split(": ")[0] for line in lines if line.startswith("left out"))
+    assert "2 hidden, 5 ignored" in said(result)  # debug, build/, top-only, sub/, draft
+
+
+# What a walk asks about: names joined by "/", a folder with a "/" after it.
+NAMES = st.text(alphabet="ab.", min_size=1, max_size=3).filter(lambda n: n not in (".", ".."))
+WALK_PATHS = st.builds(
+    lambda names, folder: "/".join(names) + ("/" if folder else ""),
+    st.lists(NAMES, min_size=1, max_size=4),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab*/!?[]\\.#", min_size=1, max_size=8), min_size=1, max_size=6),
+    st.lists(WALK_PATHS, min_size=1, max_size=10),
+)
+def test_one_regex_prefilter_agrees_with_pathspec(patterns: list[str], paths: list[str]) -> None:
+    """The combined expression that spares most files a per-pattern check never
+    changes a verdict."""
+    import pathspec
+
+    from searchcli.ignoring import _any_pattern
+
+    lines = [p for p in patterns if _valid(p)]
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    quick = _any_pattern(spec)
+    assert quick is not None
+    for path in paths:
+        assert (quick.search(path) is not None) == (spec.check_file(path).include is not None)

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
     default=None,
     help="Disregard .gitignore, .ignore and .searchignore. Remembered.  [default: --ignore]",
 )
-@click.option("-v", "--verbose", is_flag=True, help="List every skipped file and why.")
+@click.option("-v", "--verbose", is_flag=True, help="List every skipped or left-out file and why.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file or record was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON.")
 def index(
@@ -100,7 +100,7 @@ def index(
     .searchignore name are left out, as ripgrep does.
     """
     from .. import indexing
-    from ..render import report_line, skip_line
+    from ..render import pass_line, report_line, skip_line
 
     if not paths:
         paths = _known_paths(index_dir)
@@ -114,6 +114,10 @@ def index(
         if verbose:
             err.print(skip_line(s), soft_wrap=True)
 
+    def on_pass(path: str, why: str) -> None:
+        if verbose:
+            err.print(pass_line(path, why), soft_wrap=True)
+
     with _progress(err) as progress:
         report = indexing.update(
             list(paths),
@@ -124,6 +128,7 @@ def index(
             on_skip=on_skip,
             progress=progress,
             wait=wait,
+            on_pass=on_pass,
             exclude=exclude or ([] if forget_globs else None),
             include=include or ([] if forget_globs else None),
             hidden=hidden,
