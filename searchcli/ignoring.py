@@ -24,7 +24,7 @@ import re
 import stat
 import warnings
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from .errors import BadGlob
@@ -100,6 +100,9 @@ class _Matcher:
     prepend: str  # the walked root's path below the ignore file's folder (parents only)
     git: bool  # a .gitignore rule: ends at a nested repository
     quick: re.Pattern[str] | None  # matches when any pattern does (None: always ask spec)
+    # In a parent folder's file: the pattern that ignores the walked root itself. The
+    # root was asked for by name, so, as with ripgrep, that pattern does not reach in.
+    root_pattern: int | None = None
 
     def check(self, path: str) -> Any:
         """pathspec's CheckResult, or None when no pattern matches `path`."""
@@ -130,7 +133,9 @@ class Rules:
         for i in range(len(parents) - 1, -1, -1):
             below = os.path.relpath(root, parents[i]).replace(os.sep, "/") + "/"
             names = [n for n in IGNORE_FILES if n != GIT_IGNORE or i <= top]
-            matchers += _load(parents[i], names, 0, below, i == top)
+            for m in _load(parents[i], names, 0, below, i == top):
+                found = m.spec.check_file(below)
+                matchers.append(replace(m, root_pattern=found.index if found.include else None))
         return cls(rules.choice, rules.excludes, rules.includes, tuple(matchers), top >= 0)
 
     def enter(self, folder: str, names: set[str], rel: str) -> Rules:
@@ -158,7 +163,7 @@ class Rules:
         probe = rel + "/" if is_dir else rel
         for m in reversed(self.matchers):
             found = m.check(m.prepend + probe[m.strip :])
-            if found is not None:
+            if found is not None and not (found.include and found.index == m.root_pattern):
                 if found.include:
                     line = found.index + 1
                     return f"ignored by {m.source}:{line} ({m.spec.patterns[found.index].pattern})"

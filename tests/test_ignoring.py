@@ -249,3 +249,16 @@ def test_one_regex_prefilter_agrees_with_pathspec(patterns: list[str], paths: li
     assert quick is not None
     for path in paths:
         assert (quick.search(path) is not None) == (spec.check_file(path).include is not None)
+
+
+def test_a_folder_named_directly_is_walked_though_a_parent_ignores_it(repo: Path) -> None:
+    """As `rg --files build`: the parent's `build/` does not reach into the folder asked
+    for, while its other rules still hold inside."""
+    put(repo, "build/deep/x.md")
+    put(repo, "build/y.log.txt")
+    assert walked(repo / "build") == ["deep/x.md", "out.md"]
+    assert walked(repo / "build" / "deep") == ["x.md"]
+    rg = shutil.which("rg")
+    if rg:
+        out = subprocess.run([rg, "--files"], cwd=repo / "build", capture_output=True, text=True)
+        assert sorted(out.stdout.split()) == ["deep/x.md", "out.md"]
