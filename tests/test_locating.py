@@ -187,6 +187,13 @@ def test_new_index_without_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert quick.exit_code == 0 and "1 added" in quick.stderr
     assert run("search", "quokka").exit_code == 0
     assert run("stats", "--json").stdout.count(str(tmp_path / "corpus")) == 1
+    stdin_only = str(tmp_path / "other" / "from-stdin")  # no corpus/ beside it
+    assert (
+        run("index", "-", "--index", stdin_only, input=b'{"title": "t", "body": "b"}\n').exit_code
+        == 0
+    )
+    again = run("index", "--index", stdin_only)
+    assert again.exit_code == 2 and "knows no folders (it was built from stdin)" in again.stderr
 
 
 def test_library_searcher_finds_the_index_too(

@@ -160,8 +160,11 @@ def _known_paths(index_dir: str) -> tuple[str, ...]:
     beside = os.path.join(os.path.dirname(os.path.abspath(index_dir)), "corpus")
     if os.path.isdir(beside):
         return (beside,)
+    from ..locating import is_index
+
+    state = "knows no folders (it was built from stdin)" if is_index(index_dir) else "is new"
     fail(
-        f"nothing to index yet: the index {index_dir} is new. Give the files or folders "
+        f"nothing to index yet: the index {index_dir} {state}. Give the files or folders "
         "to index, e.g. `searchcli index ~/notes`; later runs without paths update them."
     )
     raise AssertionError("unreachable")
