@@ -41,7 +41,10 @@ def locate(
     env = os.environ.get(ENV)
     if env:
         return IndexLocation(env, f"${ENV}")
-    here = os.path.abspath(cwd or os.getcwd())
+    try:
+        here = os.path.abspath(cwd or os.getcwd())
+    except OSError:  # the current folder was deleted: nothing near to find
+        return IndexLocation(user_default(), "per-user default")
     folder = here
     while True:
         candidate = os.path.join(folder, INDEX_NAME)

@@ -208,3 +208,17 @@ def test_library_searcher_finds_the_index_too(
             "Herd one",
             "Herd two",
         ]
+
+
+def test_a_deleted_current_folder_falls_back_to_the_per_user_index(tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = (
+        "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+        "from searchcli.cli import main; sys.argv = ['searchcli', 'stats']; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(gone)], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"no index at {os.environ['XDG_DATA_HOME']}/searchcli/index" in result.stderr
