@@ -117,14 +117,16 @@ class Rules:
     """The rules in force in one folder of a walk; `enter` gives a sub-folder's."""
 
     choice: FileChoice
-    excludes: Any
-    includes: Any
-    matchers: tuple[_Matcher, ...] = ()
+    excludes: _Matcher | None  # --exclude globs, relative to the walked root
+    includes: _Matcher | None
+    matchers: tuple[_Matcher, ...] = ()  # ignore files in force, weakest first
     in_repo: bool = False
 
     @classmethod
     def for_root(cls, choice: FileChoice, root: str) -> Rules:
-        rules = cls(choice, compile_globs(choice.exclude), compile_globs(choice.include))
+        rules = cls(
+            choice, _globs(choice.exclude, "--exclude"), _globs(choice.include, "--include")
+        )
         if not choice.ignore_files:
             return rules
         parents = _parents(os.path.abspath(root))  # nearest first
@@ -169,12 +171,19 @@ class Rules:
                     return f"ignored by {m.source}:{line} ({m.spec.patterns[found.index].pattern})"
                 break
         if self.excludes is not None:
-            found = self.excludes.check_file(probe)
-            if found.include:
+            found = self.excludes.check(probe)
+            if found is not None and found.include:
                 return f"ignored by --exclude {self.choice.exclude[found.index]}"
-        if not is_dir and self.includes is not None and not self.includes.check_file(probe).include:
-            return "ignored: matches no --include"
+        if not is_dir and self.includes is not None:
+            found = self.includes.check(probe)
+            if found is None or not found.include:
+                return "ignored: matches no --include"
         return None
+
+
+def _globs(globs: tuple[str, ...], option: str) -> _Matcher | None:
+    spec = compile_globs(globs, option)
+    return None if spec is None else _Matcher(spec, option, 0, "", False, _any_pattern(spec))
 
 
 def _j(folder: str, name: str) -> str:
