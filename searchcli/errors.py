@@ -73,3 +73,7 @@ class EvalFileError(BadDocument):
 
 class IndexWriteError(SearchError):
     """The index could not be written (disk full, read-only folder, ...)."""
+
+
+class BadGlob(SearchError):
+    """An --exclude or --include pattern that is not valid gitignore syntax."""

@@ -24,14 +24,13 @@ from .errors import (
     IndexWriteError,
     SearchError,
 )
+from .ignoring import HIDDEN, FileChoice, compile_globs
 from .models import Document, IndexReport, Skip
 from .opening import DAMAGE_ERRORS, open_index
 from .schema import SCHEMA_VERSION, make_schema
 from .writers import open_writer
 
 Progress = Callable[[int, int], None]  # (files done, files to read)
-
-DEFAULT_PATHS = ("corpus",)
 
 
 def _abs(path: str) -> str:
@@ -49,16 +48,22 @@ class _Run:
         stdin: IO[bytes] | None,
         on_skip: Callable[[Skip], None] | None,
         progress: Progress | None,
+        on_pass: Callable[[str, str], None] | None = None,
     ) -> None:
         self.started = time.perf_counter()
-        self.file_paths = [p for p in paths if p != "-"]
+        # absolute from here on: stored paths open from any folder
+        self.file_paths = [_abs(p) for p in paths if p != "-"]
         self.index_dir = index_dir
         self.fmt = fmt
         self.stdin = stdin
         self.on_skip = on_skip
+        self.on_pass = on_pass
         self.progress = progress
         self.skipped: list[Skip] = []
         self.added = self.updated = self.removed = self.unchanged = 0
+        self.hidden = self.ignored = 0
+        self.given: dict[str, Any] = {}  # file-choice options given this run (None: remembered)
+        self.choice = FileChoice()
         self.seen_ids: dict[str, str] = {}  # id -> where it came from, this run
 
     def skip(self, s: Skip) -> None:
@@ -87,9 +92,24 @@ class _Run:
         except OSError as exc:
             self.skip(Skip(sf.path, exc.strerror or str(exc)))
 
+    def choose(self, previous: store.Manifest | None) -> None:
+        """The file choice for this run: the options given, else the index's remembered ones."""
+        remembered = FileChoice.from_dict(previous.choice) if previous else FileChoice()
+        self.choice = remembered.but(**self.given)
+
+    def passed(self, path: str, why: str) -> None:
+        if why == HIDDEN:
+            self.hidden += 1
+        else:
+            self.ignored += 1
+        if self.on_pass:
+            self.on_pass(path, why)
+
     def walk(self) -> list[SourceFile]:
         """The files to index; the index folder itself is never indexed (`index .`)."""
-        return list(walk(self.file_paths, self.skip, exclude=[self.index_dir]))
+        return list(
+            walk(self.file_paths, self.skip, [self.index_dir], self.choice, on_pass=self.passed)
+        )
 
     def done(self, count: int, total: int) -> None:
         if self.progress:
@@ -104,6 +124,8 @@ class _Run:
             skipped=tuple(self.skipped),
             seconds=time.perf_counter() - self.started,
             rebuilt=rebuilt,
+            hidden=self.hidden,
+            ignored=self.ignored,
         )
 
 
@@ -177,6 +199,7 @@ def _rebuild_locked(run: _Run) -> IndexReport:
         current = store.read_current(index_dir)
     except SearchError:
         current = None
+    run.choose(store.latest_manifest(index_dir))
     store.remove_stale_data_dirs(index_dir, current["data"] if current else None)
     data_dir = ""
     try:
@@ -185,7 +208,9 @@ def _rebuild_locked(run: _Run) -> IndexReport:
         files = run.walk()
         writer = open_writer(ix, sum(sf.size for sf in files))
         try:
-            manifest = store.Manifest(SCHEMA_VERSION, roots=[_abs(p) for p in run.file_paths])
+            manifest = store.Manifest(
+                SCHEMA_VERSION, roots=list(run.file_paths), choice=run.choice.to_dict()
+            )
             for done, sf in enumerate(files, 1):
                 run.added += len(_index_file(writer, run, sf, manifest))
                 run.done(done, len(files))
@@ -240,13 +265,31 @@ def update(
     on_skip: Callable[[Skip], None] | None = None,
     progress: Progress | None = None,
     wait: float = 0.0,
+    exclude: Sequence[str] | None = None,
+    include: Sequence[str] | None = None,
+    hidden: bool | None = None,
+    ignore_files: bool | None = None,
+    on_pass: Callable[[str, str], None] | None = None,
 ) -> IndexReport:
     """Bring the index in step with `paths`: add new, re-read changed, drop deleted files.
 
     With `rebuild`, or when there is no index yet, build a fresh one beside the
     live one instead and switch to it when complete.
+
+    `exclude`/`include` (gitignore-style globs), `hidden` and `ignore_files` choose the
+    files (see ignoring.py); None keeps what the index remembers from its last run, and
+    what is given is remembered. Files the choice now leaves out are removed;
+    on_pass(path, why) hears of each file or folder it leaves out.
     """
-    run = _Run(paths, index_dir, fmt, stdin, on_skip, progress)
+    run = _Run(paths, index_dir, fmt, stdin, on_skip, progress, on_pass)
+    run.given = {
+        "exclude": exclude,
+        "include": include,
+        "hidden": hidden,
+        "ignore_files": ignore_files,
+    }
+    for globs in (exclude, include):
+        compile_globs(tuple(globs or ()))  # a bad pattern fails before anything is touched
     with store.write_lock(index_dir, wait):
         if not rebuild:
             try:
@@ -260,11 +303,14 @@ def update(
 
 def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
     index_dir = run.index_dir
-    roots = [_abs(p) for p in run.file_paths]
+    roots = run.file_paths
     store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
     manifest = store.read_manifest(data_dir, ix.latest_generation())
     if manifest is None:
         manifest = _manifest_from_index(ix)
+    run.choose(manifest)
+    chosen_anew = manifest.choice != run.choice.to_dict()
+    manifest.choice = run.choice.to_dict()
     files = run.walk()
     seen = {_abs(sf.path) for sf in files}
     changed: list[SourceFile] = []
@@ -285,7 +331,7 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
         if path not in seen and not _under(path, roots):
             for doc_id in entry[2]:
                 run.seen_ids.setdefault(doc_id, path)
-    if not changed and not gone and run.stdin is None:
+    if not changed and not gone and run.stdin is None and not chosen_anew:
         return run.report(rebuilt=False)
     try:
         writer = open_writer(ix, sum(sf.size for sf in changed))

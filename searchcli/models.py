@@ -111,6 +111,8 @@ class IndexReport:
     skipped: tuple[Skip, ...] = ()
     seconds: float = 0.0
     rebuilt: bool = False
+    hidden: int = 0  # hidden files and folders passed over (--hidden takes them)
+    ignored: int = 0  # files and folders left out by ignore files or --exclude/--include
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -128,6 +130,9 @@ class IndexStats:
     schema_version: int
     last_update: str | None  # ISO 8601, UTC
     roots: tuple[str, ...]  # the folders/files the index was built from
+    # how it chooses files: exclude, include (globs), hidden, ignore_files (ignoring.py)
+    choice: dict[str, Any] = field(default_factory=dict)
+    chosen_by: str = ""  # why this index was used (--index, $SEARCHCLI_INDEX, found in ...)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -144,4 +144,11 @@ def stats(index_dir: str) -> IndexStats:
         schema_version=SCHEMA_VERSION,
         last_update=manifest.updated if manifest else None,
         roots=tuple(manifest.roots) if manifest else (),
+        choice=_choice(manifest),
     )
+
+
+def _choice(manifest: store.Manifest | None) -> dict[str, Any]:
+    from .ignoring import FileChoice
+
+    return FileChoice.from_dict(manifest.choice if manifest else None).to_dict()

@@ -52,13 +52,26 @@ def hit_renderable(hit: Hit) -> RenderableType:
         safe(hit.title or "(untitled)", TITLE_STYLE),
         Text(f" {hit.score:.2f}", DIM),
     )
-    meta = safe(hit.source, "cyan")
+    meta = where(hit.source, hit.path)
     if hit.date:  # the day first, where a long source cannot push it off the line
         meta = Text.assemble((f"{clean_line(hit.date)[:10]}  ", DIM), meta)
     lines: list[RenderableType] = [meta]
     if hit.snippet.text:
         lines.append(snippet_text(hit.snippet.text, hit.snippet.highlights))
     return Group(head, Padding(Group(*lines), (0, 0, 1, 5)))
+
+
+def where(source: str, path: str) -> Text:
+    """Where a document lives, for people: its file's absolute path (undecodable bytes
+    and control characters as \\xNN), then its own source when it has one (a URL);
+    the source alone for a document that came from no file."""
+    if not path or path == "-":
+        return safe(source, "cyan")
+    shown = safe_name(path)
+    text = Text(shown, style="cyan")
+    if source and not shown.endswith(source) and source != "file://" + shown:
+        text.append(f"  {clean_line(source)}", style=DIM)
+    return text
 
 
 def print_result(console: Console, err: Console, result: SearchResult) -> None:
@@ -79,7 +92,7 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
 
 def print_document(console: Console, doc: Document) -> None:
     console.print(safe(doc.title or "(untitled)", TITLE_STYLE))
-    console.print(safe(doc.source, "cyan"))
+    console.print(where(doc.source, doc.path))
     meta = Text(f"id {clean_line(doc.id)}", style=DIM)
     if doc.date:  # in full, as stored: the time and its offset when the document gave them
         meta = Text.assemble((f"date {clean_line(doc.date)}  ", DIM), meta)
@@ -93,6 +106,8 @@ def print_stats(console: Console, stats: IndexStats) -> None:
     table.add_column(style=DIM)
     table.add_column()
     table.add_row("index", safe(stats.path))
+    if stats.chosen_by:
+        table.add_row("chosen", safe(stats.chosen_by))
     table.add_row("documents", f"{stats.documents:,}")
     table.add_row("size", human_bytes(stats.size_bytes))
     table.add_row("segments", str(stats.segments))
@@ -100,6 +115,12 @@ def print_stats(console: Console, stats: IndexStats) -> None:
     table.add_row("schema", str(stats.schema_version))
     table.add_row("last update", stats.last_update or "unknown")
     table.add_row("sources", safe("\n".join(stats.roots) or "(stdin only)"))
+    choice = stats.choice
+    table.add_row("exclude", safe("\n".join(choice.get("exclude") or ()) or "(none)"))
+    table.add_row("include", safe("\n".join(choice.get("include") or ()) or "(all files)"))
+    table.add_row("hidden files", "indexed" if choice.get("hidden") else "left out")
+    ignore_files = choice.get("ignore_files", True)
+    table.add_row("ignore files", "honoured" if ignore_files else "disregarded (--no-ignore)")
     console.print(table)
 
 
@@ -116,9 +137,20 @@ def report_line(report: IndexReport) -> Text:
     verb = "new index" if report.rebuilt else "indexed"
     return Text(
         f"{verb}: {report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped "
-        f"in {report.seconds:.2f} s"
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
+        + "".join(f", {n} {what}" for n, what in _passed(report) if n)
+        + f" in {report.seconds:.2f} s"
     )
+
+
+def _passed(report: IndexReport) -> tuple[tuple[int, str], ...]:
+    """What the file choice left out, said only when there is some."""
+    return ((report.hidden, "hidden"), (report.ignored, "ignored"))
+
+
+def pass_line(path: str, why: str) -> Text:
+    """A file or folder the ignore rules left out, and the rule (--verbose)."""
+    return Text.assemble(("left out ", DIM), safe_name(path), ": ", clean_line(why))
 
 
 def skip_line(skip: Skip) -> Text:

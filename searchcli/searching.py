@@ -55,7 +55,9 @@ class Searcher:
         self.index_dir = resolve_index_dir(index_dir)
         # Opens again when a commit lands meanwhile; the schema is the searcher's
         # own (Index.schema would read the newest TOC again, racing writers).
-        self._searcher, _ = open_searcher(self.index_dir, weighting=scoring.BM25F(B=B, K1=K1))
+        self._searcher, self._data_dir = open_searcher(
+            self.index_dir, weighting=scoring.BM25F(B=B, K1=K1)
+        )
         self._queries = QueryBuilder(self._searcher.schema)
 
     def __enter__(self) -> Searcher:
@@ -128,6 +130,10 @@ class Searcher:
     @_reads_index
     def document(self, doc_id: str) -> Document | None:
         """The stored document with this id, or None."""
+        try:
+            doc_id.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (an undecodable byte in argv):
+            return None  # no id holds one, and Whoosh cannot look it up
         docnum = self._searcher.document_number(id=doc_id)
         if docnum is None:
             return None
@@ -140,6 +146,17 @@ class Searcher:
             path=fields.get("path", ""),
             date=fields.get("date") or None,
         )
+
+    def documents_at(self, path: str) -> list[Document]:
+        """The documents read from the file at `path` (absolute, or relative to the
+        current folder), in the order they were indexed; [] for a file not indexed."""
+        from .store import read_manifest
+
+        manifest = read_manifest(self._data_dir, self._searcher.reader().generation())
+        files = manifest.files if manifest else {}
+        entry = files.get(os.path.abspath(path)) or files.get(os.path.realpath(path))
+        found = (self.document(doc_id) for doc_id in (entry[2] if entry else ()))
+        return [doc for doc in found if doc is not None]
 
     def _run(self, q: wq.Query, depth: int) -> tuple[int, list[tuple[float, int]]]:
         """(how many documents match, the best `depth` as (score, doc number) pairs)."""

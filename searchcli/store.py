@@ -36,10 +36,12 @@ DATA_PREFIX = "data-"
 
 
 def resolve_index_dir(index_dir: str | os.PathLike[str] | None) -> str:
-    """--index, else $SEARCHCLI_INDEX, else ./index."""
-    if index_dir is None:
-        index_dir = os.environ.get("SEARCHCLI_INDEX") or "index"
-    return os.fspath(index_dir)
+    """--index, else $SEARCHCLI_INDEX, else the nearest index/ (see locating.py)."""
+    if index_dir is not None:
+        return os.fspath(index_dir)
+    from .locating import locate
+
+    return locate().path
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -109,6 +111,7 @@ class Manifest:
     # absolute path -> [size, mtime_ns, [document ids], [[skip reason, line], ...]]
     files: dict[str, list[Any]] = field(default_factory=dict)
     updated: str | None = None
+    choice: dict[str, Any] = field(default_factory=dict)  # ignoring.FileChoice.to_dict()
 
     def to_json(self) -> str:
         return json.dumps(
@@ -116,6 +119,7 @@ class Manifest:
                 "schema": self.schema,
                 "roots": self.roots,
                 "updated": self.updated,
+                "choice": self.choice,
                 "files": self.files,
             },
             ensure_ascii=False,
@@ -138,6 +142,7 @@ def read_manifest(data_dir: str, generation: int) -> Manifest | None:
             roots=list(raw.get("roots") or []),
             files=dict(raw.get("files") or {}),
             updated=raw.get("updated"),
+            choice=dict(raw.get("choice") or {}),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -207,10 +212,16 @@ def write_lock(index_dir: str, wait: float = 0.0) -> Iterator[None]:
 
 
 def recorded_roots(index_dir: str) -> list[str]:
-    """The folders/files an existing index was built from, or [] when there is none.
+    """The folders/files an existing index was built from, or [] when there is none."""
+    manifest = latest_manifest(index_dir)
+    return list(manifest.roots) if manifest else []
 
-    Read from the newest manifest without opening Whoosh, so that the advice
-    given for a damaged index, `searchcli index --rebuild`, works as given."""
+
+def latest_manifest(index_dir: str) -> Manifest | None:
+    """The newest readable manifest of an existing index, or None.
+
+    Read without opening Whoosh, so that the advice given for a damaged index,
+    `searchcli index --rebuild`, works as given (same folders, same file choice)."""
     try:
         data_dir = os.path.join(index_dir, read_current(index_dir)["data"])
         generations = [
@@ -219,9 +230,9 @@ def recorded_roots(index_dir: str) -> list[str]:
             if name.startswith("manifest-") and name.endswith(".json")
         ]
     except (SearchError, OSError, ValueError):
-        return []
+        return None
     for generation in sorted(generations, reverse=True):
         manifest = read_manifest(data_dir, generation)
         if manifest is not None:
-            return list(manifest.roots)
-    return []
+            return manifest
+    return None

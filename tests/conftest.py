@@ -18,6 +18,16 @@ CORPUS = REPO / "corpus"
 sys.path.insert(0, str(REPO / "bench"))
 
 
+@pytest.fixture(autouse=True)
+def _private_user_index(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test may find or write the real per-user index, or one named by the caller's
+    environment: the per-user data folder is a temp folder, $SEARCHCLI_INDEX unset."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    monkeypatch.delenv("SEARCHCLI_INDEX", raising=False)
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     """A private copy of the bundled corpus that a test may change."""

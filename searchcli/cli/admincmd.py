@@ -13,6 +13,7 @@ from .base import (
     consoles,
     fail,
     index_option,
+    index_reason,
     stdout_bytes,
     warn,
 )
@@ -39,25 +40,44 @@ def emit_record(record: Any, as_json: bool, renderer: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def stats(index_dir: str, as_json: bool) -> None:
     """Show what the index holds: documents, size, fields, sources."""
+    from dataclasses import replace
+
     from ..opening import stats as index_stats
 
-    emit_record(index_stats(index_dir), as_json, "print_stats")
+    record = replace(index_stats(index_dir), chosen_by=index_reason())
+    emit_record(record, as_json, "print_stats")
 
 
 @cli.command()
-@click.argument("doc_id")
+@click.argument("ids_or_paths", metavar="ID_OR_PATH...", nargs=-1, required=True)
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="As JSON.")
-def show(doc_id: str, index_dir: str, as_json: bool) -> None:
-    """Print the stored document with id DOC_ID."""
-    from ..searching import Searcher
+@click.option("--json", "as_json", is_flag=True, help="As JSON (one object a document).")
+def show(ids_or_paths: tuple[str, ...], index_dir: str, as_json: bool) -> None:
+    """Print stored documents, each named by its id or by the path of its file
+    (absolute, or relative to the current folder): what `search --paths` prints,
+    so `searchcli search --paths WORD | xargs searchcli show` works.
 
+    A file with several documents (JSON lines) shows each. Exit 1 when any
+    argument names no document.
+    """
+    from ..searching import Searcher
+    from ..text import safe_name
+
+    missing = shown = 0
     with Searcher(index_dir) as searcher:
-        doc = searcher.document(doc_id)
-    if doc is None:
-        warn(f"no document with id {doc_id!r}")
+        for name in ids_or_paths:
+            doc = searcher.document(name)
+            docs = [doc] if doc is not None else searcher.documents_at(name)
+            if not docs:
+                warn(f"no document with id or path {safe_name(name)!r}")
+                missing += 1
+            for doc in docs:
+                if shown and not as_json:
+                    click.echo()  # a blank line between documents
+                emit_record(doc, as_json, "print_document")
+                shown += 1
+    if missing:
         sys.exit(ExitStatus.NOT_FOUND)
-    emit_record(doc, as_json, "print_document")
 
 
 @cli.command()

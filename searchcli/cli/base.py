@@ -78,15 +78,27 @@ class SearchCLI(click.Group):
             )
 
 
+def _locate_index(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """The index folder to use; why it was chosen is kept for `stats`."""
+    from ..locating import locate
+
+    where = locate(value)
+    ctx.meta["searchcli.index_reason"] = where.reason
+    return where.path
+
+
+def index_reason() -> str:
+    return str(click.get_current_context().meta.get("searchcli.index_reason", ""))
+
+
 def index_option(f: F) -> F:
     return click.option(
         "--index",
         "index_dir",
-        envvar="SEARCHCLI_INDEX",
-        default="index",
-        show_default=True,
         type=click.Path(file_okay=False),
-        help="Index folder (also $SEARCHCLI_INDEX).",
+        callback=_locate_index,
+        help="Index folder. Default: $SEARCHCLI_INDEX, else the nearest index/ in this "
+        "folder or a parent, else the per-user index.",
     )(f)
 
 

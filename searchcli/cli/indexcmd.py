@@ -45,7 +45,36 @@ if TYPE_CHECKING:
     show_default=True,
     help="Seconds to wait for another indexing run to finish.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="List every skipped file and why.")
+@click.option(
+    "--exclude",
+    metavar="GLOB",
+    multiple=True,
+    help="Leave out files and folders matching GLOB (gitignore syntax; repeatable). "
+    "Remembered by the index; given again, replaces the remembered list.",
+)
+@click.option(
+    "--include",
+    metavar="GLOB",
+    multiple=True,
+    help="Take only files matching one GLOB (repeatable). Remembered like --exclude.",
+)
+@click.option(
+    "--forget-globs",
+    is_flag=True,
+    help="Drop the remembered --exclude and --include globs.",
+)
+@click.option(
+    "--hidden/--no-hidden",
+    default=None,
+    help="Take hidden files and folders (dot-names) too. Remembered.  [default: no]",
+)
+@click.option(
+    "--no-ignore/--ignore",
+    "no_ignore",
+    default=None,
+    help="Disregard .gitignore, .ignore and .searchignore. Remembered.  [default: --ignore]",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every skipped or left-out file and why.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file or record was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON.")
 def index(
@@ -54,6 +83,11 @@ def index(
     rebuild: bool,
     fmt: str | None,
     wait: float,
+    exclude: tuple[str, ...],
+    include: tuple[str, ...],
+    forget_globs: bool,
+    hidden: bool | None,
+    no_ignore: bool | None,
     verbose: bool,
     strict: bool,
     as_json: bool,
@@ -61,15 +95,17 @@ def index(
     """Index PATHS (files, folders, or - for JSON lines on stdin).
 
     Incremental: new files are added, changed ones re-read, deleted ones
-    removed. Without PATHS, the folders the index was built from (or
-    ./corpus for a new index).
+    removed. Without PATHS, the folders the index was built from (a new
+    index: the corpus/ folder beside it, when there is one).
+
+    Hidden files and what .gitignore (in a git repository), .ignore and
+    .searchignore name are left out, as ripgrep does.
     """
     from .. import indexing
-    from ..render import report_line, skip_line
-    from ..store import recorded_roots
+    from ..render import pass_line, report_line, skip_line
 
     if not paths:
-        paths = tuple(recorded_roots(index_dir)) or indexing.DEFAULT_PATHS
+        paths = _known_paths(index_dir)
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         fail(f"no such file or folder: {missing[0]}")
@@ -79,6 +115,10 @@ def index(
     def on_skip(s: Skip) -> None:
         if verbose:
             err.print(skip_line(s), soft_wrap=True)
+
+    def on_pass(path: str, why: str) -> None:
+        if verbose:
+            err.print(pass_line(path, why), soft_wrap=True)
 
     with _stopped_quietly(index_dir, err), _progress(err) as progress:
         report = indexing.update(
@@ -90,6 +130,11 @@ def index(
             on_skip=on_skip,
             progress=progress,
             wait=wait,
+            on_pass=on_pass,
+            exclude=exclude or ([] if forget_globs else None),
+            include=include or ([] if forget_globs else None),
+            hidden=hidden,
+            ignore_files=None if no_ignore is None else not no_ignore,
         )
     if as_json:
         from ..serialize import write_json
@@ -123,6 +168,26 @@ def _stopped_quietly(index_dir: str, err: Console) -> Iterator[None]:
         err.file.write(interrupted_message(before, index_state(index_dir)) + "\n")
         err.file.flush()
         sys.exit(128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT))
+
+def _known_paths(index_dir: str) -> tuple[str, ...]:
+    """What `searchcli index` without paths indexes: the folders the index knows; for a
+    new index, the corpus/ folder beside it (the layout of this repository)."""
+    from ..store import recorded_roots
+
+    roots = recorded_roots(index_dir)
+    if roots:
+        return tuple(roots)
+    beside = os.path.join(os.path.dirname(os.path.abspath(index_dir)), "corpus")
+    if os.path.isdir(beside):
+        return (beside,)
+    from ..locating import is_index
+
+    state = "knows no folders (it was built from stdin)" if is_index(index_dir) else "is new"
+    fail(
+        f"nothing to index yet: the index {index_dir} {state}. Give the files or folders "
+        "to index, e.g. `searchcli index ~/notes`; later runs without paths update them."
+    )
+    raise AssertionError("unreachable")
 
 
 class _progress:
