@@ -139,6 +139,8 @@ class Searcher:
             source=fields.get("source", ""),
             path=fields.get("path", ""),
             date=fields.get("date") or None,
+            author=fields.get("author") or None,
+            site=fields.get("site") or None,
         )
 
     def _run(self, q: wq.Query, depth: int) -> tuple[int, list[tuple[float, int]]]:
@@ -175,6 +177,8 @@ class Searcher:
                     source=fields.get("source", ""),
                     path=fields.get("path", ""),
                     date=fields.get("date") or None,
+                    author=fields.get("author") or None,
+                    site=fields.get("site") or None,
                     **({"snippet": snippet} if snippet is not None else {}),
                 )
             )
