@@ -24,7 +24,7 @@ from searchcli.text import normalise_date, truncate
 
 # trafilatura's cost grows with the number of elements (about 0.1 ms each here) and with
 # long attribute values; past these a page is read whole rather than risk a long stall.
-MAX_CHARS = 4 * 1024 * 1024
+MAX_CHARS = 2 * 1024 * 1024
 MAX_ELEMENTS = 20_000
 LONG_ATTRIBUTE = 2_000  # longer values (inline images as data: URLs) are dropped first
 
@@ -46,10 +46,10 @@ _WORD = re.compile(r"\w+")
 _NOT_CONTENT = frozenset({"noscript", "template", "svg", "math"})
 
 
-def parse_page(text: str) -> Parsed:
+def parse_page(text: str, *, extensive_dates: bool = EXTENSIVE_DATES) -> Parsed:
     """The page's main text and metadata; its whole text when there is no main text."""
     whole = parse_html(text)
-    found = _extract(text) if len(text) <= MAX_CHARS else None
+    found = _extract(text, extensive_dates) if len(text) <= MAX_CHARS else None
     if found is None:
         return whole
     body = _tree_text(found.body) if found.body is not None else ""
@@ -79,7 +79,7 @@ def _same_day_with_time(day: str | None, stamp: Any) -> Any:
     return full if full is not None and full[:10] == day[:10] else day
 
 
-def _extract(text: str) -> Any:
+def _extract(text: str, extensive_dates: bool) -> Any:
     """trafilatura's document (main text as an XML tree, plus metadata), or None."""
     import trafilatura
     from trafilatura.settings import set_date_params
@@ -100,7 +100,7 @@ def _extract(text: str) -> Any:
             include_comments=False,
             include_tables=True,
             fast=True,
-            date_extraction_params=set_date_params(EXTENSIVE_DATES),
+            date_extraction_params=set_date_params(extensive_dates),
         )
     except (ValueError, TypeError, AttributeError, RecursionError):
         return None  # trafilatura's own errors on odd trees: read the page whole
@@ -118,7 +118,8 @@ def _quiet_loggers() -> None:
 
 def _tame(tree: Any) -> bool:
     """Make the tree cheap to extract from and drop what is never text: very long
-    attribute values, Sphinx's `¶` header links, noscript/template/svg/math. False when it has too many elements to extract in a few seconds."""
+    attribute values, Sphinx's `¶` header links, noscript/template/svg/math. False when
+    it has too many elements to extract in a few seconds."""
     count = 0
     doomed = []
     for element in tree.iter():
