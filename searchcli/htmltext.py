@@ -60,13 +60,16 @@ def parse_page(text: str, *, extensive_dates: bool = EXTENSIVE_DATES) -> Parsed:
     ):
         body = whole.body
     title = _clean_title(found.title or "") or whole.title
+    site = found.sitename
+    if not site or site.casefold() == title.casefold():  # a part of <title> taken wrongly
+        site = whole.site
     return Parsed(
         truncate(title, TITLE_MAX),
         body,
         source=whole.source or found.url,  # the canonical link first, as the page asks
         date=_same_day_with_time(found.date, whole.date),
         author=found.author or whole.author,
-        site=found.sitename or whole.site,
+        site=site,
     )
 
 
