@@ -80,19 +80,35 @@ def readers(old: Reader | None) -> dict[str, Reader]:
 # -- 1. glued words ------------------------------------------------------------------------
 
 
+# elements that end a word wherever they are: a browser starts a new box or line there
+_BLOCKS = frozenset(
+    "address article aside blockquote br caption dd div dl dt figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol option p pre section table tbody td "
+    "tfoot th thead title tr ul".split()
+)
+
+
 class _Chunks(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in _BLOCKS:
+            self.chunks.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.handle_starttag(tag, None)
 
     def handle_data(self, data: str) -> None:
         self.chunks.append(data)
 
 
 def source_words(text: str) -> set[str]:
-    """Every word the source can be read as holding: its text chunks joined with nothing
-    between them (`<b>foo</b>bar` is one word) and with a space (`<li>a</li><li>b</li>`
-    are two). A stored word outside this set ran together across a tag."""
+    """Every word the source can be read as holding: its text with block elements apart
+    and inline ones joined as written (`<b>foo</b>bar` is one word, `Return <code>True
+    </code> if` three), plus every text chunk's own words (a reader may break a line at
+    an inline element). A stored word outside this set ran together across a tag."""
     parser = _Chunks()
     parser.feed(text)
     parser.close()
