@@ -55,11 +55,13 @@ def parse_page(text: str, *, extensive_dates: bool = EXTENSIVE_DATES) -> Parsed:
     body = _tree_text(found.body) if found.body is not None else ""
     main_words = len(_WORD.findall(body))
     whole_words = len(_WORD.findall(whole.body))
+    title = _clean_title(found.title or "") or whole.title
     if whole_words < SHORT_PAGE or (
         main_words < MIN_WORDS and main_words < MIN_SHARE * whole_words
     ):
         body = whole.body
-    title = _clean_title(found.title or "") or whole.title
+    else:
+        body = _without_headline(body, title)
     site = found.sitename
     if not site or site.casefold() == title.casefold():  # a part of <title> taken wrongly
         site = whole.site
@@ -182,6 +184,13 @@ def _block_code(element: Any) -> bool:
         return False
     parent = element.getparent()
     return parent is None or parent.tag in ("body", "list", "quote") or "\n" in (element.text or "")
+
+
+def _without_headline(body: str, title: str) -> str:
+    """The main text without a first line that repeats the title (the page's headline):
+    the title has its own field, as in the .txt layout."""
+    first, _, rest = body.partition("\n")
+    return rest if _clean_title(first).casefold() == title.casefold() else body
 
 
 def _clean_title(title: str) -> str:

@@ -88,6 +88,7 @@ def test_main_text_without_the_page_furniture(tmp_path: Path) -> None:
 def test_metadata_fields(tmp_path: Path) -> None:
     doc = read(write(tmp_path, page()))
     assert doc.title == "Harbour basin to be dredged"
+    assert doc.body.split("\n")[0] == ARTICLE[0]  # the headline is the title, not body
     assert doc.author == "Ingrid Solberg"
     assert doc.site == "Quayside News"
     assert doc.source == "https://quayside.example/2025/10/02/harbour-dredging"  # canonical
