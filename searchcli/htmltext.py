@@ -22,8 +22,8 @@ from typing import Any
 from searchcli.formats import TITLE_MAX, Parsed, parse_html
 from searchcli.text import normalise_date, truncate
 
-# trafilatura's cost grows with the number of elements (about 0.1 ms each here) and with
-# long attribute values; past these a page is read whole rather than risk a long stall.
+# trafilatura's cost grows with the page's length, its number of elements and its long
+# attribute values; past these a page is read whole rather than risk a long stall.
 MAX_CHARS = 2 * 1024 * 1024
 MAX_ELEMENTS = 20_000
 LONG_ATTRIBUTE = 2_000  # longer values (inline images as data: URLs) are dropped first
@@ -91,24 +91,23 @@ def _extract(text: str, extensive_dates: bool) -> Any:
     from trafilatura.utils import load_html
 
     _quiet_loggers()
-
+    # The page is untrusted and lxml and trafilatura are large: whatever either raises on
+    # it (ValueError, lxml's ParserError, a RecursionError, an IndexError in a heuristic)
+    # means this page is read whole, never that the run stops.
     try:
         tree = load_html(text)
-    except (ValueError, TypeError, RecursionError):
-        return None
-    if tree is None or not _tame(tree):
-        return None
-    try:
+        if tree is None or not _tame(tree):
+            return None
         return trafilatura.bare_extraction(
             tree,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
-            fast=True,
+            fast=False,  # with the fallback extractors, for pages the main one misreads
             date_extraction_params=set_date_params(extensive_dates),
         )
-    except (ValueError, TypeError, AttributeError, RecursionError):
-        return None  # trafilatura's own errors on odd trees: read the page whole
+    except Exception:
+        return None
 
 
 def _quiet_loggers() -> None:
