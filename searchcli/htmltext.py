@@ -44,6 +44,14 @@ EXTENSIVE_DATES = True
 _BLOCKS = frozenset({"p", "head", "list", "item", "quote", "table", "row", "lb", "graphic"})
 _WORD = re.compile(r"\w+")
 _NOT_CONTENT = frozenset({"noscript", "template", "svg", "math"})
+# A private-use character, never in a page's own text once marked (see _mark_end)
+LINE_MARK = "\ue000"
+# HTML elements that end a word: a browser starts a new box or line at them
+_HTML_BLOCKS = frozenset(
+    "address article aside blockquote br caption dd details div dl dt figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
+    "td th tr ul".split()
+)
 
 
 def parse_page(text: str, *, extensive_dates: bool = EXTENSIVE_DATES) -> Parsed:
@@ -52,17 +60,15 @@ def parse_page(text: str, *, extensive_dates: bool = EXTENSIVE_DATES) -> Parsed:
     found = _extract(text, extensive_dates) if len(text) <= MAX_CHARS else None
     if found is None:
         return whole
-    body = _tree_text(found.body) if found.body is not None else ""
+    title = _clean(found.title or "") or whole.title
+    body = _tree_text(found.body, title) if found.body is not None else ""
     main_words = len(_WORD.findall(body))
     whole_words = len(_WORD.findall(whole.body))
-    title = _clean_title(found.title or "") or whole.title
     if whole_words < SHORT_PAGE or (
         main_words < MIN_WORDS and main_words < MIN_SHARE * whole_words
     ):
         body = whole.body
-    else:
-        body = _without_headline(body, title)
-    site = found.sitename
+    site: str | None = _clean(found.sitename or "")
     if not site or site.casefold() == title.casefold():  # a part of <title> taken wrongly
         site = whole.site
     return Parsed(
@@ -70,7 +76,7 @@ def parse_page(text: str, *, extensive_dates: bool = EXTENSIVE_DATES) -> Parsed:
         body,
         source=whole.source or found.url,  # the canonical link first, as the page asks
         date=_same_day_with_time(found.date, whole.date),
-        author=found.author or whole.author,
+        author=_clean(found.author or "") or whole.author,
         site=site,
     )
 
@@ -122,8 +128,9 @@ def _quiet_loggers() -> None:
 
 def _tame(tree: Any) -> bool:
     """Make the tree cheap to extract from and drop what is never text: very long
-    attribute values, Sphinx's `¶` header links, noscript/template/svg/math. False when
-    it has too many elements to extract in a few seconds."""
+    attribute values, Sphinx's `¶` header links, noscript/template/svg/math; mark block
+    ends inside quotations. False when it has too many elements to extract in a few
+    seconds."""
     count = 0
     doomed = []
     for element in tree.iter():
@@ -140,7 +147,21 @@ def _tame(tree: Any) -> bool:
             doomed.append(element)
     for element in doomed:
         _drop(element)
+    for quote in tree.iter("blockquote"):
+        for element in quote.iterdescendants(*_HTML_BLOCKS):
+            _mark_end(element)
     return True
+
+
+def _mark_end(element: Any) -> None:
+    """End a block's text with LINE_MARK. Inside a quotation trafilatura trims the text of
+    each nested block and joins them with nothing between ("on top oftitle - the title"):
+    a mark survives the trimming, and _tree_text makes it a line break."""
+    last = element[-1] if len(element) else None
+    if last is None:
+        element.text = (element.text or "") + LINE_MARK
+    else:
+        last.tail = (last.tail or "") + LINE_MARK
 
 
 def _drop(element: Any) -> None:
@@ -157,24 +178,40 @@ def _drop(element: Any) -> None:
     parent.remove(element)
 
 
-def _tree_text(body: Any) -> str:
+def _tree_text(body: Any, title: str) -> str:
     """trafilatura's XML tree as text: one line per block, inline elements (code, hi,
-    ref) inside the line with the spaces around them as they were."""
+    ref) inside the line with the spaces around them as they were. A newline in the
+    page's source is a line break only inside a code block. A first heading that repeats
+    the title is the page's headline: the title has its own field (as in .txt files)."""
     from lxml import etree
 
+    if len(body) and body[0].tag == "head" and not (body.text or "").strip():
+        if _clean("".join(body[0].itertext())).casefold() == title.casefold():
+            _drop(body[0])
     parts: list[str] = []
+    in_code = 0
     for event, element in etree.iterwalk(body, events=("start", "end")):
-        block = element.tag in _BLOCKS or _block_code(element)
+        code = _block_code(element)
+        block = element.tag in _BLOCKS or code
         edge = "\n" if block else " " if element.tag == "cell" else ""
         if event == "start":
+            in_code += code
             parts.append(edge)
-            parts.append(element.text or "")
+            parts.append(_unwrapped(element.text, in_code))
         else:
+            in_code -= code
             parts.append(edge)
             if element is not body:
-                parts.append(element.tail or "")
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+                parts.append(_unwrapped(element.tail, in_code))
+    text = "".join(parts).replace(LINE_MARK, "\n")
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _unwrapped(text: str | None, in_code: int) -> str:
+    if not text:
+        return ""
+    return text if in_code else text.replace("\n", " ")
 
 
 def _block_code(element: Any) -> bool:
@@ -185,13 +222,6 @@ def _block_code(element: Any) -> bool:
     return parent is None or parent.tag in ("body", "list", "quote") or "\n" in (element.text or "")
 
 
-def _without_headline(body: str, title: str) -> str:
-    """The main text without a first line that repeats the title (the page's headline):
-    the title has its own field, as in the .txt layout."""
-    first, _, rest = body.partition("\n")
-    return rest if _clean_title(first).casefold() == title.casefold() else body
-
-
-def _clean_title(title: str) -> str:
-    """A heading's title without a trailing `¶` anchor character."""
-    return " ".join(title.split()).rstrip("¶").rstrip()
+def _clean(value: str) -> str:
+    """A metadata value on one line, without LINE_MARK or a heading's trailing `¶`."""
+    return " ".join(value.replace(LINE_MARK, " ").split()).rstrip("¶").rstrip()

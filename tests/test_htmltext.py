@@ -107,6 +107,31 @@ def test_spaces_between_inline_elements_are_kept(tmp_path: Path) -> None:
     assert short.body == expected
 
 
+def test_nested_blocks_in_a_quotation_stay_apart(tmp_path: Path) -> None:
+    # trafilatura joins them with nothing between: "on top oftitle - the title"
+    lines = "".join(
+        f"<div class='line-block'><div class='line'><em>{name}</em> - {what}</div></div>\n"
+        for name, what in [("parent", "the window on top of"), ("title", "its title")]
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    text = f"<html><body><article>{paragraphs}<blockquote>{lines}</blockquote></article></body>"
+    body = read(write(tmp_path, text)).body.split("\n")
+    assert body[-2:] == ["parent - the window on top of", "title - its title"]
+
+
+def test_source_line_breaks_are_spaces_except_in_code(tmp_path: Path) -> None:
+    wrapped = "<p>" + ARTICLE[0].replace(" the ", "\n the\n") + "</p>"
+    code = "<pre><code>def f():\n    return 1</code></pre>"
+    text = f"<html><body><article>{wrapped}{code}{page_body()}</article></body></html>"
+    body = read(write(tmp_path, text)).body.split("\n")
+    assert body[0] == ARTICLE[0]
+    assert body[1:3] == ["def f():", "return 1"]
+
+
+def page_body() -> str:
+    return "".join(f"<p>{p}</p>" for p in ARTICLE[1:])
+
+
 def test_short_page_is_read_whole(tmp_path: Path) -> None:
     text = "<html><nav>Home</nav><p>Water off on <b>Tuesday</b> in Dock Lane.</p></html>"
     doc = read(write(tmp_path, text))
