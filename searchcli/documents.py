@@ -32,10 +32,10 @@ from searchcli.formats import (
     Parsed,
     RecordError,
     format_of,
-    parse_html,
     parse_record,
     parse_txt,
 )
+from searchcli.htmltext import parse_page
 from searchcli.markdown_text import parse_markdown
 from searchcli.models import Document, Skip
 from searchcli.text import (
@@ -98,7 +98,7 @@ def parse_file(
     text = decode_bytes(data, fallback)
     if not text.strip():
         raise BadDocument(sf.path, "empty")
-    parser = {"txt": parse_txt, "md": parse_markdown, "html": parse_html}[fmt]
+    parser = {"txt": parse_txt, "md": parse_markdown, "html": parse_page}[fmt]
     doc = _document(parser(text), sf.key, sf)
     if not doc.title and not doc.body:  # e.g. only markup, or only control characters
         raise BadDocument(sf.path, "no text")
@@ -178,6 +178,8 @@ def _document(parsed: Parsed, default_id: str, sf: SourceFile | None, path: str 
         source=clean_line(parsed.source or "") or key,
         path=sf.path if sf is not None else path,
         date=normalise_date(parsed.date),
+        author=clean_line(parsed.author or "") or None,
+        site=clean_line(parsed.site or "") or None,
     )
 
 

@@ -43,6 +43,8 @@ class Parsed:
     source: str | None = None
     date: Any = None  # ISO 8601 text (dates.py), or a value documents.py normalises
     id: str | None = None
+    author: str | None = None
+    site: str | None = None  # the site's name (HTML pages: og:site_name)
 
 
 class RecordError(ValueError):
@@ -119,8 +121,8 @@ class _HTMLText(HTMLParser):
             name = (a.get("name") or a.get("property") or a.get("itemprop") or "").lower()
             if name in _DATE_META:
                 self.meta.setdefault("date", a.get("content", ""))
-            elif name == "og:url":
-                self.meta.setdefault("og:url", a.get("content", ""))
+            elif name in ("og:url", "author", "og:site_name"):
+                self.meta.setdefault(name, a.get("content", ""))
         elif tag == "link" and "canonical" in a.get("rel", "").lower().split():
             self.meta.setdefault("canonical", a.get("href", ""))
         elif tag == "time" and a.get("datetime"):
@@ -153,14 +155,26 @@ class _HTMLText(HTMLParser):
             return
         if self.capture == "h1":
             self.h1.append(data)
-        self.chunks.append(data if self.pre else " ".join(data.split(None)) or " ")
+        self.chunks.append(data if self.pre else _fold_spaces(data))
+
+
+def _fold_spaces(data: str) -> str:
+    """A text chunk with its white space runs folded to one space, the ones at its edges
+    included: in `Return <code>True</code> if` the spaces around the tag separate words."""
+    inner = " ".join(data.split())
+    if not inner:
+        return " " if data else ""
+    return (" " if data[0].isspace() else "") + inner + (" " if data[-1].isspace() else "")
 
 
 def parse_html(text: str) -> Parsed:
     """Title from <title>, else the first <h1>, else the first line of text. Body: the text
     outside script/style/noscript/template (and svg/math), one line per block element.
     Date from <meta> (date, article:published_time, ...) or the first <time datetime>;
-    source from <link rel="canonical">, else <meta property="og:url">."""
+    source from <link rel="canonical">, else <meta property="og:url">; author and site
+    name from <meta name="author"> and <meta property="og:site_name">.
+
+    This is the whole text of the page; htmltext.parse_page keeps only the main text."""
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
@@ -170,7 +184,9 @@ def parse_html(text: str) -> Parsed:
     title = truncate(title or body.split("\n", 1)[0], TITLE_MAX)
     meta = parser.meta
     source = meta.get("canonical") or meta.get("og:url") or None
-    return Parsed(title, body, source=source, date=meta.get("date") or meta.get("time"))
+    date = meta.get("date") or meta.get("time")
+    author, site = meta.get("author") or None, meta.get("og:site_name") or None
+    return Parsed(title, body, source=source, date=date, author=author, site=site)
 
 
 # -- JSON records ------------------------------------------------------------------------

@@ -149,6 +149,8 @@ def _fields(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "path": doc.path,
         "date": doc.date or "",
+        "author": doc.author or "",
+        "site": doc.site or "",
     }
 
 

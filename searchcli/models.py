@@ -20,6 +20,8 @@ class Document:
     source: str
     path: str = ""  # the file it came from ("-" for stdin); "" when built in code
     date: str | None = None  # ISO 8601 (YYYY-MM-DD or full timestamp) when known
+    author: str | None = None  # as the page names it (HTML metadata)
+    site: str | None = None  # the site's name (HTML metadata)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,6 +63,8 @@ class Hit:
     source: str
     path: str
     date: str | None
+    author: str | None = None
+    site: str | None = None
     snippet: Snippet = field(default_factory=lambda: Snippet(""))
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,6 +77,8 @@ class Hit:
             "source": self.source,
             "path": self.path,
             "date": self.date,
+            "author": self.author,
+            "site": self.site,
             "snippet": self.snippet.text,
             "highlights": [list(h) for h in self.snippet.highlights],
         }

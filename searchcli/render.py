@@ -40,6 +40,11 @@ def snippet_text(snippet: str, highlights: Iterable[tuple[int, int]]) -> Text:
     return text
 
 
+def byline(author: str | None, site: str | None) -> list[str]:
+    """The author and the site's name, those the document gives."""
+    return [clean_line(v) for v in (author and f"by {author}", site) if v]
+
+
 def hit_renderable(hit: Hit) -> RenderableType:
     # A grid, not one line of text: a long title wraps under its own indent
     # (column 5, as the lines below) and the score stays on its first line.
@@ -53,6 +58,8 @@ def hit_renderable(hit: Hit) -> RenderableType:
         Text(f" {hit.score:.2f}", DIM),
     )
     meta = where(hit.source, hit.path)
+    for part in byline(hit.author, hit.site):
+        meta.append(f"  {part}", style=DIM)
     if hit.date:  # the day first, where a long source cannot push it off the line
         meta = Text.assemble((f"{clean_line(hit.date)[:10]}  ", DIM), meta)
     lines: list[RenderableType] = [meta]
@@ -93,9 +100,10 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
 def print_document(console: Console, doc: Document) -> None:
     console.print(safe(doc.title or "(untitled)", TITLE_STYLE))
     console.print(where(doc.source, doc.path))
-    meta = Text(f"id {clean_line(doc.id)}", style=DIM)
-    if doc.date:  # in full, as stored: the time and its offset when the document gave them
-        meta = Text.assemble((f"date {clean_line(doc.date)}  ", DIM), meta)
+    # the date in full, as stored: the time and its offset when the document gave them
+    parts = [f"date {clean_line(doc.date)}"] if doc.date else []
+    parts += [*byline(doc.author, doc.site), f"id {clean_line(doc.id)}"]
+    meta = Text("  ".join(parts), style=DIM)
     console.print(meta)
     console.print()
     console.print(Text(clean_text(doc.body)))

@@ -145,6 +145,8 @@ class Searcher:
             source=fields.get("source", ""),
             path=fields.get("path", ""),
             date=fields.get("date") or None,
+            author=fields.get("author") or None,
+            site=fields.get("site") or None,
         )
 
     def documents_at(self, path: str) -> list[Document]:
@@ -192,6 +194,8 @@ class Searcher:
                     source=fields.get("source", ""),
                     path=fields.get("path", ""),
                     date=fields.get("date") or None,
+                    author=fields.get("author") or None,
+                    site=fields.get("site") or None,
                     **({"snippet": snippet} if snippet is not None else {}),
                 )
             )

@@ -15,7 +15,10 @@ from typing import IO, Any
 from .models import Hit
 from .text import safe_name
 
-HIT_KEYS = ("rank", "score", "id", "title", "source", "path", "date", "snippet", "highlights")
+HIT_KEYS = (
+    *("rank", "score", "id", "title", "source", "path", "date", "author", "site"),
+    *("snippet", "highlights"),
+)
 TSV_KEYS = HIT_KEYS[:-1]  # offsets make no sense in a table
 
 

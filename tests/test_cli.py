@@ -75,6 +75,8 @@ def test_json_output(run, corpus_index: Path) -> None:  # type: ignore[no-untype
         "source",
         "path",
         "date",
+        "author",
+        "site",
         "snippet",
         "highlights",
     ]
@@ -104,10 +106,12 @@ def test_tsv_output(run, corpus_index: Path) -> None:  # type: ignore[no-untyped
         "source",
         "path",
         "date",
+        "author",
+        "site",
         "snippet",
     ]
     cells = row.split("\t")
-    assert len(cells) == 8 and cells[2] == SEED
+    assert len(cells) == 10 and cells[2] == SEED
 
 
 def test_paths_output_and_nul(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]

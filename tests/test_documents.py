@@ -160,9 +160,10 @@ HTML = """<!doctype html><html><head>
 
 def test_html_fields(tmp_path: Path) -> None:
     doc = one(write(tmp_path / "p.html", HTML))
-    assert doc.title == "Café & bar reopens"
-    assert doc.date == "2024-05-02T08:00:00+02:00"
-    assert doc.source == "https://canon.example/x"
+    assert doc.title == "Other heading"  # a page's one <h1> is its headline
+    assert doc.date == "2024-05-02T08:00:00+02:00"  # htmldate's day, with the page's time
+    assert doc.source == "https://canon.example/x"  # canonical before og:url
+    assert (doc.author, doc.site) == (None, "og.example")  # no site name: the host
     assert doc.body == (
         "Other heading\nFirst paragraph with spaces.\nSecond <b> literal\none\ntwo\ntail"
     )

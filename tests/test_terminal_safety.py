@@ -206,4 +206,4 @@ def test_tsv_output_has_no_raw_control_characters(evil_index: Path, word: str) -
     assert result.exit_code == 0
     assert control_bytes(result.stdout_bytes, allowed=b"\n\t") == []
     rows = result.stdout_bytes.split(b"\n")
-    assert rows[-1] == b"" and all(r.count(b"\t") == 7 for r in rows[:-1])
+    assert rows[-1] == b"" and all(r.count(b"\t") == 9 for r in rows[:-1])
