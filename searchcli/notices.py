@@ -1,0 +1,196 @@
+"""Tell notices from body text: cookie, consent and legal lines, and site boilerplate.
+
+Runs on parsed documents (after the format parsers), never imports Whoosh. Two rules:
+
+* An **edge notice** is a cookie, consent, privacy or copyright paragraph among the
+  first two or the last two paragraphs of a document of more than one paragraph, short
+  (at most EDGE_MAX_WORDS words), worded as a site speaking to its reader: it names a
+  notice topic (cookies, consent, privacy policy, terms of use, GDPR, personal data) and
+  uses the site's voice (we use, our policy, this website, by continuing, you can review,
+  for detailed information, manage your settings). A copyright line ("© 2026 X. All rights
+  reserved.") of at most COPYRIGHT_MAX_WORDS words counts as well. An article *about*
+  cookies or privacy law is written in the third person and keeps its body.
+* A **common paragraph** repeats verbatim (case and whitespace aside) across the
+  documents of one group: the folder of a file, the host of a URL source, the file of a
+  JSON (lines) record. It is common when at least MIN_DOCS documents of the group hold it
+  and at least MIN_SHARE of the group's documents do. Only documents of more than one
+  paragraph take part, so a document's only paragraph is never taken from it; and only
+  paragraphs of MIN_WORDS to MAX_WORDS words (or, without spaces, MIN_CHARS to
+  MAX_CHARS characters), so a one-word line ("Photo") and long passages stay body text.
+
+Paragraphs are separated by blank lines, as every parser writes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Container, Iterable
+from urllib.parse import urlsplit
+
+MIN_DOCS = 3  # a paragraph shared by two articles (a quote, a statement) is content
+MIN_SHARE = 0.1  # ... and by at least this share of the group's documents
+MIN_WORDS = 4
+MIN_CHARS = 24  # for text written without spaces (Chinese, Japanese)
+MAX_WORDS = 80
+MAX_CHARS = 600
+EDGE_PARAGRAPHS = 2  # how many paragraphs at each end are looked at for notices
+EDGE_MAX_WORDS = 60
+COPYRIGHT_MAX_WORDS = 20
+
+PARAGRAPH_BREAK = "\n\n"
+
+_TOPIC = re.compile(
+    r"\bcookies?\b|\bconsent\b|\bprivacy (?:policy|notice|statement|settings)\b"
+    r"|\bterms (?:of (?:use|service)|and conditions)\b|\bgdpr\b|\bpersonal data\b"
+    r"|\bdata protection\b",
+    re.IGNORECASE,
+)
+_SITE_VOICE = re.compile(
+    r"\bwe (?:and our partners |may )?use\b|\bour (?:cookie|privacy|web ?site|site|"
+    r"partners|policy|policies|terms|use of)\b|\bthis (?:web ?site|site|page|portal)\b"
+    r"|\bby (?:continuing|using|clicking|browsing|visiting|staying)\b"
+    r"|\byou (?:agree|accept|consent)\b|\byou can (?:review|change|manage|withdraw|find|"
+    r"read|learn|adjust|opt)\b|\b(?:click|tap|select) (?:here|on|accept|ok|agree)\b"
+    r"|\blearn more\b|\b(?:more|detailed|further) information\b|\bopt[ -]out\b"
+    r"|\b(?:manage|change|update|adjust) (?:your )?(?:cookie |privacy )?"
+    r"(?:settings|preferences|choices)\b",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"\ball rights reserved\b|(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}|[A-Z])", re.IGNORECASE
+)
+
+
+def split(body: str) -> list[str]:
+    """The paragraphs of a body, in order (joined again by PARAGRAPH_BREAK)."""
+    return body.split(PARAGRAPH_BREAK) if body else []
+
+
+def is_notice(paragraph: str) -> bool:
+    """Whether a paragraph reads as a cookie, consent, privacy or copyright notice."""
+    words = len(paragraph.split())
+    if words > EDGE_MAX_WORDS:
+        return False
+    if words <= COPYRIGHT_MAX_WORDS and _COPYRIGHT.search(paragraph):
+        return True
+    return bool(_TOPIC.search(paragraph) and _SITE_VOICE.search(paragraph))
+
+
+def edge_notices(paragraphs: list[str]) -> set[int]:
+    """Positions of the notices among the first and last EDGE_PARAGRAPHS paragraphs."""
+    n = len(paragraphs)
+    if n < 2:
+        return set()
+    edges = set(range(min(EDGE_PARAGRAPHS, n))) | set(range(max(0, n - EDGE_PARAGRAPHS), n))
+    return {i for i in edges if is_notice(paragraphs[i])}
+
+
+def fingerprint(paragraph: str) -> str | None:
+    """A paragraph's identity across documents (case and spacing ignored), or None when
+    it is too short or too long to count as boilerplate."""
+    words = paragraph.lower().split()
+    norm = " ".join(words)
+    if len(norm) > MAX_CHARS or len(words) > MAX_WORDS:
+        return None
+    if len(words) < MIN_WORDS and (len(words) > 1 or len(norm) < MIN_CHARS):
+        return None
+    return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def fingerprints(paragraphs: list[str]) -> list[str]:
+    """The distinct fingerprints of a document's paragraphs; none for a single paragraph."""
+    if len(paragraphs) < 2:
+        return []
+    found = (fingerprint(p) for p in paragraphs)
+    return sorted({fp for fp in found if fp is not None})
+
+
+def separate(
+    paragraphs: list[str], common: Container[str] = ()
+) -> tuple[str, list[tuple[int, str]]]:
+    """(the body without notices, the notices with their positions among the paragraphs).
+
+    `common` holds the fingerprints that are boilerplate in the document's group."""
+    if len(paragraphs) < 2:
+        return PARAGRAPH_BREAK.join(paragraphs), []
+    out = edge_notices(paragraphs)
+    if common:
+        out.update(i for i, p in enumerate(paragraphs) if fingerprint(p) in common)
+    if not out:
+        return PARAGRAPH_BREAK.join(paragraphs), []
+    kept = [p for i, p in enumerate(paragraphs) if i not in out]
+    return PARAGRAPH_BREAK.join(kept), [(i, paragraphs[i]) for i in sorted(out)]
+
+
+def restore(body: str, notices: Iterable[tuple[int, str]]) -> list[str]:
+    """The paragraphs as parsed, from a stored body and its positioned notices."""
+    paragraphs = split(body)
+    for i, text in sorted(notices):
+        paragraphs.insert(i, text)
+    return paragraphs
+
+
+def group_of(source: str, path: str) -> str:
+    """The documents a paragraph is compared across: a URL source's host, else a JSON
+    file's records, else a file's folder (documents read from stdin are one group)."""
+    if "://" in source[:16]:
+        try:
+            host = (urlsplit(source).hostname or "").removeprefix("www.")
+        except ValueError:
+            host = ""
+        if host:
+            return f"host:{host}"
+    if not path or path == "-":
+        return "stdin"
+    path = os.path.abspath(path)
+    if path.lower().endswith((".json", ".jsonl")):
+        return f"file:{path}"
+    return f"dir:{os.path.dirname(path)}"
+
+
+def threshold(group_size: int) -> int:
+    """How many documents of a group must hold a paragraph for it to be common."""
+    return max(MIN_DOCS, math.ceil(MIN_SHARE * group_size))
+
+
+class Tally:
+    """Documents, and how many of them hold each fingerprint, per group."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, tuple[str, list[str]]] = {}  # id -> (group, fingerprints)
+        self.counts: dict[str, Counter[str]] = {}
+        self.sizes: Counter[str] = Counter()
+
+    def add(self, doc_id: str, group: str, fps: list[str]) -> None:
+        self.remove(doc_id)
+        if not fps:
+            return
+        self.docs[doc_id] = (group, fps)
+        self.sizes[group] += 1
+        self.counts.setdefault(group, Counter()).update(fps)
+
+    def remove(self, doc_id: str) -> None:
+        entry = self.docs.pop(doc_id, None)
+        if entry is None:
+            return
+        group, fps = entry
+        self.sizes[group] -= 1
+        counts = self.counts[group]
+        counts.subtract(fps)
+        for fp in fps:
+            if counts[fp] <= 0:
+                del counts[fp]
+        if self.sizes[group] <= 0:
+            del self.sizes[group], self.counts[group]
+
+    def common(self, group: str) -> frozenset[str]:
+        """The fingerprints that are boilerplate in this group."""
+        counts = self.counts.get(group)
+        if not counts:
+            return frozenset()
+        need = threshold(self.sizes[group])
+        return frozenset(fp for fp, c in counts.items() if c >= need)
