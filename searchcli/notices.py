@@ -15,8 +15,13 @@ Runs on parsed documents (after the format parsers), never imports Whoosh. Two r
   JSON (lines) record. It is common when at least MIN_DOCS documents of the group hold it
   and at least MIN_SHARE of the group's documents do. Only documents of more than one
   paragraph take part, so a document's only paragraph is never taken from it; and only
-  paragraphs of MIN_WORDS to MAX_WORDS words (or, without spaces, MIN_CHARS to
-  MAX_CHARS characters), so a one-word line ("Photo") and long passages stay body text.
+  paragraphs of MIN_CHARS to MAX_CHARS characters and MIN_WORDS to MAX_WORDS words (text
+  written without spaces: one "word"), so a one-word line ("Photo") and long passages
+  stay body text. A common paragraph leaves the body only where site furniture sits: in
+  the run of notices and common paragraphs that starts at either end of the document
+  (short lines such as "Share" do not end the run). The same paragraph in the middle of a
+  text (a recurring heading, "(Contributed by X.)", an agency's background paragraph) is
+  content and stays.
 
 Paragraphs are separated by blank lines, as every parser writes them.
 """
@@ -32,13 +37,14 @@ from collections.abc import Container, Iterable
 from urllib.parse import urlsplit
 
 MIN_DOCS = 3  # a paragraph shared by two articles (a quote, a statement) is content
-MIN_SHARE = 0.1  # ... and by at least this share of the group's documents
-MIN_WORDS = 4
-MIN_CHARS = 24  # for text written without spaces (Chinese, Japanese)
+MIN_SHARE = 0.2  # ... and by at least a fifth of the group (boilerplate is on most pages)
+MIN_WORDS = 4  # unless written without spaces (Chinese, Japanese)
+MIN_CHARS = 24  # shorter lines are never boilerplate, and do not end an edge run
 MAX_WORDS = 80
 MAX_CHARS = 600
 EDGE_PARAGRAPHS = 2  # how many paragraphs at each end are looked at for notices
 EDGE_MAX_WORDS = 60
+EDGE_MAX_CHARS = 800  # a quick bound before counting words
 COPYRIGHT_MAX_WORDS = 20
 
 PARAGRAPH_BREAK = "\n\n"
@@ -61,7 +67,22 @@ _SITE_VOICE = re.compile(
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(
-    r"\ball rights reserved\b|(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}|[A-Z])", re.IGNORECASE
+    r"\ball rights reserved\b|©|(?:\(c\)|\bcopyright\b)[\s,.:]*(?:\(c\)\s*)?\d{4}\b",
+    re.IGNORECASE,
+)
+# Every notice holds one of these (lower-cased): a cheap test before the expressions.
+_CLUES = (
+    "cookie",
+    "consent",
+    "privacy",
+    "terms",
+    "gdpr",
+    "personal data",
+    "protection",
+    "rights reserved",
+    "©",
+    "(c)",
+    "copyright",
 )
 
 
@@ -72,6 +93,11 @@ def split(body: str) -> list[str]:
 
 def is_notice(paragraph: str) -> bool:
     """Whether a paragraph reads as a cookie, consent, privacy or copyright notice."""
+    if len(paragraph) > EDGE_MAX_CHARS:
+        return False
+    lower = paragraph.lower()
+    if not any(clue in lower for clue in _CLUES):
+        return False
     words = len(paragraph.split())
     if words > EDGE_MAX_WORDS:
         return False
@@ -89,15 +115,21 @@ def edge_notices(paragraphs: list[str]) -> set[int]:
     return {i for i in edges if is_notice(paragraphs[i])}
 
 
+def _short(paragraph: str) -> bool:
+    return len(paragraph) < MIN_CHARS or len(" ".join(paragraph.split())) < MIN_CHARS
+
+
 def fingerprint(paragraph: str) -> str | None:
     """A paragraph's identity across documents (case and spacing ignored), or None when
     it is too short or too long to count as boilerplate."""
+    if len(paragraph) < MIN_CHARS or len(paragraph) > 4 * MAX_CHARS:
+        return None  # short, or (spacing aside) far too long: quick answers
     words = paragraph.lower().split()
     norm = " ".join(words)
-    if len(norm) > MAX_CHARS or len(words) > MAX_WORDS:
+    if not MIN_CHARS <= len(norm) <= MAX_CHARS or len(words) > MAX_WORDS:
         return None
-    if len(words) < MIN_WORDS and (len(words) > 1 or len(norm) < MIN_CHARS):
-        return None
+    if len(words) < MIN_WORDS and (len(words) > 1 or norm.isascii()):
+        return None  # a few words, or one long token such as a URL
     return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
@@ -119,11 +151,27 @@ def separate(
         return PARAGRAPH_BREAK.join(paragraphs), []
     out = edge_notices(paragraphs)
     if common:
-        out.update(i for i, p in enumerate(paragraphs) if fingerprint(p) in common)
+        out |= _edge_runs(paragraphs, common, out)
     if not out:
         return PARAGRAPH_BREAK.join(paragraphs), []
     kept = [p for i, p in enumerate(paragraphs) if i not in out]
     return PARAGRAPH_BREAK.join(kept), [(i, paragraphs[i]) for i in sorted(out)]
+
+
+def _edge_runs(paragraphs: list[str], common: Container[str], found: set[int]) -> set[int]:
+    """The common paragraphs in the runs of notices, common paragraphs and short lines
+    that start at either end."""
+    n = len(paragraphs)
+    runs: set[int] = set()
+    for order in (range(n), range(n - 1, -1, -1)):
+        for i in order:
+            if i in found or i in runs:
+                continue
+            if fingerprint(paragraphs[i]) in common:
+                runs.add(i)
+            elif not _short(paragraphs[i]):
+                break
+    return runs
 
 
 def restore(body: str, notices: Iterable[tuple[int, str]]) -> list[str]:

@@ -34,6 +34,8 @@ QUOTE = "We will never accept a settlement that leaves the question of the borde
         "By using this site you accept our Terms of Use.",
         "© 2026 Example News. All rights reserved.",
         "Copyright 2025 Harbour Gazette",
+        "Copyright, 1993. The Associated Press. All rights reserved.",
+        "(c) 2024 The Daily Example",
     ],
 )
 def test_notices_at_either_end_are_not_body(paragraph: str) -> None:
@@ -56,6 +58,9 @@ def test_notices_at_either_end_are_not_body(paragraph: str) -> None:
         "The phrase 'all rights reserved' dates from the Buenos Aires Convention of 1910, "
         "which required it for protection in the signatory states of the Americas and which "
         "lost its meaning once those states joined the Berne Convention.",
+        # questions about copyright are no copyright line
+        "What is the copyright status of this data? Are there restrictions on its use?",
+        "The copyright notices themselves seem to be making conflicting restrictions.",
         # notice words, but far too long to be a banner
         "We use cookies " + "and more words " * 30,
         # short lines that are no notice at all
@@ -92,8 +97,24 @@ def test_fingerprints_ignore_case_and_spacing_but_not_short_lines() -> None:
     assert notices.fingerprint("word " * 100) is None  # a long passage is content
 
 
-def test_threshold_needs_three_documents_and_a_tenth_of_the_group() -> None:
-    assert [notices.threshold(n) for n in (1, 3, 30, 31, 200)] == [3, 3, 3, 4, 20]
+MIDDLE = "(Contributed by Raymond Hettinger in the standard library team.)"
+
+
+def test_common_paragraphs_leave_only_from_either_end() -> None:
+    common = {notices.fingerprint(PLEA), notices.fingerprint(MIDDLE), notices.fingerprint(QUOTE)}
+    own = ["First own paragraph of this story.", "Second own paragraph of the story."]
+    # the run from the end passes a short "Share" line and the seed's notice
+    paragraphs = [QUOTE, own[0], MIDDLE, own[1], PLEA, "Share", SEED_NOTICE]
+    body, found = separate(paragraphs, common)
+    assert found == [(0, QUOTE), (4, PLEA), (6, SEED_NOTICE)]
+    assert body == "\n\n".join([own[0], MIDDLE, own[1], "Share"])
+    # a line of the article's own after the plea ends the run: the plea stays
+    trailer = "Reporting by Jane Doe; editing by John Roe in London."
+    assert separate([own[0], own[1], PLEA, trailer], common)[1] == []
+
+
+def test_threshold_needs_three_documents_and_a_fifth_of_the_group() -> None:
+    assert [notices.threshold(n) for n in (1, 3, 15, 16, 200)] == [3, 3, 3, 4, 40]
 
 
 def test_groups() -> None:
