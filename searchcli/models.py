@@ -20,9 +20,13 @@ class Document:
     source: str
     path: str = ""  # the file it came from ("-" for stdin); "" when built in code
     date: str | None = None  # ISO 8601 (YYYY-MM-DD or full timestamp) when known
+    # paragraphs kept out of the body: cookie, consent and legal notices, site boilerplate
+    notices: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["notices"] = list(self.notices)
+        return d
 
 
 @dataclass(frozen=True)

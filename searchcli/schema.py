@@ -21,7 +21,7 @@ from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
 # give wrong answers; such an index is refused with a message to rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Words are runs of letters/digits, with inner dots kept ("U.S", "3.5") and inner
 # apostrophes too, so that "don't" and "I'm" are one word each (stop words) instead of
@@ -187,4 +187,6 @@ def make_schema() -> fields.Schema:
         source=FastText(analyzer=analyzer, stored=True),
         path=fields.STORED(),  # raw file name, may hold undecodable bytes
         date=fields.ID(stored=True, sortable=True),
+        # paragraphs kept out of the body (notices.py): [[position, text], ...]
+        notices=fields.STORED(),
     )

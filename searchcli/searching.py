@@ -139,6 +139,7 @@ class Searcher:
             source=fields.get("source", ""),
             path=fields.get("path", ""),
             date=fields.get("date") or None,
+            notices=tuple(text for _, text in fields.get("notices") or ()),
         )
 
     def _run(self, q: wq.Query, depth: int) -> tuple[int, list[tuple[float, int]]]:
