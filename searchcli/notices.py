@@ -23,7 +23,11 @@ Runs on parsed documents (after the format parsers), never imports Whoosh. Two r
   text (a recurring heading, "(Contributed by X.)", an agency's background paragraph) is
   content and stays.
 
-Paragraphs are separated by blank lines, as every parser writes them.
+Paragraphs are separated by blank lines, as the text, Markdown and JSON parsers keep them.
+A body without a blank line whose lines are not hard-wrapped text (one of them is longer
+than WRAP_WIDTH characters: HTML, whose parsers write a block a line, or scraped records)
+has a paragraph a line. The separator is stored with the notices, so that a stored body
+and its notices give back the paragraphs as parsed (`restore`).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Container, Iterable
+from collections.abc import Container
+from typing import Any
 from urllib.parse import urlsplit
 
 MIN_DOCS = 3  # a paragraph shared by two articles (a quote, a statement) is content
@@ -47,7 +52,10 @@ EDGE_MAX_WORDS = 60
 EDGE_MAX_CHARS = 800  # a quick bound before counting words
 COPYRIGHT_MAX_WORDS = 20
 
-PARAGRAPH_BREAK = "\n\n"
+BLANK_LINE = "\n\n"
+LINE = "\n"
+WRAP_WIDTH = 100  # hard-wrapped text (mail, newswires) keeps its lines below this
+_LONG_LINE = re.compile("[^\\n]{" + str(WRAP_WIDTH + 1) + "}")
 
 _TOPIC = re.compile(
     r"\bcookies?\b|\bconsent\b|\bprivacy (?:policy|notice|statement|settings)\b"
@@ -86,9 +94,15 @@ _CLUES = (
 )
 
 
-def split(body: str) -> list[str]:
-    """The paragraphs of a body, in order (joined again by PARAGRAPH_BREAK)."""
-    return body.split(PARAGRAPH_BREAK) if body else []
+def split(body: str) -> tuple[list[str], str]:
+    """The paragraphs of a body, in order, and the separator that joins them again."""
+    if not body:
+        return [], BLANK_LINE
+    if BLANK_LINE in body:
+        return body.split(BLANK_LINE), BLANK_LINE
+    if LINE in body and _LONG_LINE.search(body):
+        return body.split(LINE), LINE
+    return [body], BLANK_LINE
 
 
 def is_notice(paragraph: str) -> bool:
@@ -142,20 +156,20 @@ def fingerprints(paragraphs: list[str]) -> list[str]:
 
 
 def separate(
-    paragraphs: list[str], common: Container[str] = ()
+    paragraphs: list[str], common: Container[str] = (), sep: str = BLANK_LINE
 ) -> tuple[str, list[tuple[int, str]]]:
     """(the body without notices, the notices with their positions among the paragraphs).
 
     `common` holds the fingerprints that are boilerplate in the document's group."""
     if len(paragraphs) < 2:
-        return PARAGRAPH_BREAK.join(paragraphs), []
+        return sep.join(paragraphs), []
     out = edge_notices(paragraphs)
     if common:
         out |= _edge_runs(paragraphs, common, out)
     if not out:
-        return PARAGRAPH_BREAK.join(paragraphs), []
+        return sep.join(paragraphs), []
     kept = [p for i, p in enumerate(paragraphs) if i not in out]
-    return PARAGRAPH_BREAK.join(kept), [(i, paragraphs[i]) for i in sorted(out)]
+    return sep.join(kept), [(i, paragraphs[i]) for i in sorted(out)]
 
 
 def _edge_runs(paragraphs: list[str], common: Container[str], found: set[int]) -> set[int]:
@@ -174,12 +188,31 @@ def _edge_runs(paragraphs: list[str], common: Container[str], found: set[int]) -
     return runs
 
 
-def restore(body: str, notices: Iterable[tuple[int, str]]) -> list[str]:
-    """The paragraphs as parsed, from a stored body and its positioned notices."""
-    paragraphs = split(body)
-    for i, text in sorted(notices):
+def to_stored(sep: str, found: list[tuple[int, str]]) -> Any:
+    """The stored form of a document's notices: [] for none (most documents)."""
+    return {"sep": sep, "at": [list(n) for n in found]} if found else []
+
+
+def from_stored(value: Any) -> tuple[str, list[tuple[int, str]]]:
+    """(separator, positioned notices) from the stored form."""
+    if not isinstance(value, dict):
+        return BLANK_LINE, []
+    return value.get("sep") or BLANK_LINE, [(int(i), str(t)) for i, t in value.get("at") or ()]
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    """The notices' text, in order, from the stored form."""
+    return tuple(text for _, text in from_stored(value)[1])
+
+
+def restore(body: str, value: Any) -> tuple[list[str], str]:
+    """The paragraphs as parsed and their separator, from a stored body and the stored
+    form of its notices."""
+    sep, found = from_stored(value)
+    paragraphs = body.split(sep) if body else []
+    for i, text in sorted(found):
         paragraphs.insert(i, text)
-    return paragraphs
+    return paragraphs, sep
 
 
 def group_of(source: str, path: str) -> str:

@@ -40,9 +40,9 @@ def sidecar_path(data_dir: str, generation: int) -> str:
 
 def stored_fields(fields: dict[str, Any], common: frozenset[str] = frozenset()) -> None:
     """Set `body` and `notices` of a document's fields from its paragraphs as parsed."""
-    paragraphs = notices.split(fields["body"])
-    fields["body"], found = notices.separate(paragraphs, common)
-    fields["notices"] = [list(n) for n in found]
+    paragraphs, sep = notices.split(fields["body"])
+    fields["body"], found = notices.separate(paragraphs, common, sep)
+    fields["notices"] = notices.to_stored(sep, found)
 
 
 class NoticeSync:
@@ -103,7 +103,7 @@ class NoticeSync:
         """Write a parsed document now, or hold it back until the run's tally is known."""
         doc_id = fields["id"]
         self.forget(doc_id)
-        fps = notices.fingerprints(notices.split(fields["body"]))
+        fps = notices.fingerprints(notices.split(fields["body"])[0])
         if not fps:
             stored_fields(fields)
             (writer.update_document if update else writer.add_document)(**fields)
@@ -162,7 +162,8 @@ def _reindex(
                 continue
             fields = dict(searcher.stored_fields(docnum))
             old = (fields.get("body") or "", fields.get("notices") or [])
-            fields["body"] = "\n\n".join(notices.restore(*old))
+            paragraphs, sep = notices.restore(*old)
+            fields["body"] = sep.join(paragraphs)
             stored_fields(fields, common[tally.docs[doc_id][0]])
             if (fields["body"], fields["notices"]) == old:
                 continue
@@ -205,7 +206,7 @@ def tally_from_index(ix: Any) -> Tally:
     tally = Tally()
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
-            paragraphs = notices.restore(fields.get("body") or "", fields.get("notices") or [])
+            paragraphs, _ = notices.restore(fields.get("body") or "", fields.get("notices"))
             fps = notices.fingerprints(paragraphs)
             if fps:
                 group = notices.group_of(fields.get("source") or "", fields.get("path") or "")

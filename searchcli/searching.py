@@ -132,6 +132,8 @@ class Searcher:
         if docnum is None:
             return None
         fields = self._stored(docnum)
+        from .notices import texts
+
         return Document(
             id=fields.get("id", ""),
             title=fields.get("title", ""),
@@ -139,7 +141,7 @@ class Searcher:
             source=fields.get("source", ""),
             path=fields.get("path", ""),
             date=fields.get("date") or None,
-            notices=tuple(text for _, text in fields.get("notices") or ()),
+            notices=texts(fields.get("notices")),
         )
 
     def _run(self, q: wq.Query, depth: int) -> tuple[int, list[tuple[float, int]]]:

@@ -88,9 +88,27 @@ def test_a_notice_in_the_middle_or_alone_stays_body() -> None:
 
 def test_restore_puts_notices_back_in_place() -> None:
     paragraphs = [SEED_NOTICE, "Body one.", "Body two.", "© 2026 X. All rights reserved."]
-    body, found = separate(paragraphs)
-    assert body == "Body one.\n\nBody two."
-    assert notices.restore(body, found) == paragraphs
+    for sep in ("\n\n", "\n"):
+        body, found = separate(paragraphs, sep=sep)
+        assert body == f"Body one.{sep}Body two."
+        assert notices.restore(body, notices.to_stored(sep, found)) == (paragraphs, sep)
+    assert notices.restore("One.\n\nTwo.", []) == (["One.", "Two."], "\n\n")
+
+
+LONG = "A paragraph of a web page, long enough that no hard-wrapped text has a line like it. " * 2
+
+
+@pytest.mark.parametrize(
+    ("body", "paragraphs"),
+    [
+        ("One.\n\nTwo\nwrapped.", ["One.", "Two\nwrapped."]),  # blank lines part paragraphs
+        ("Hard-wrapped\nmail text\nof short lines.", ["Hard-wrapped\nmail text\nof short lines."]),
+        (f"Title\n{LONG}\n{SEED_NOTICE}", ["Title", LONG, SEED_NOTICE]),  # HTML: a block a line
+        ("", []),
+    ],
+)
+def test_paragraphs(body: str, paragraphs: list[str]) -> None:
+    assert notices.split(body)[0] == paragraphs
 
 
 # -- the repetition rule -------------------------------------------------------------------
@@ -145,7 +163,7 @@ def write_folder(folder: Path, n: int, extra: dict[int, list[str]] | None = None
 
 
 def stored(index_dir: Path) -> dict[str, tuple[str, list[str]]]:
-    """id -> (body, notices) of every stored document (each notice with its place)."""
+    """id -> (body, notices) of every stored document."""
     from searchcli.opening import open_index
 
     ix, _, _ = open_index(str(index_dir))
@@ -156,8 +174,8 @@ def stored(index_dir: Path) -> dict[str, tuple[str, list[str]]]:
         for doc_id, (body, found) in docs.items():
             doc = searcher.document(doc_id)
             assert doc is not None and doc.body == body
-            assert list(doc.notices) == [text for _, text in found]
-    return {k: (body, [text for _, text in found]) for k, (body, found) in docs.items()}
+            assert doc.notices == notices.texts(found)
+    return {k: (body, list(notices.texts(found))) for k, (body, found) in docs.items()}
 
 
 def test_boilerplate_repeated_across_a_folder_is_not_body(tmp_path: Path) -> None:
@@ -203,6 +221,41 @@ def test_jsonl_records_group_by_file_and_url_sources_by_host(tmp_path: Path) -> 
     docs = stored(tmp_path / "ix")
     assert all(docs[f"r{i}"][1] == [PLEA] for i in range(4))
     assert [bool(docs[f"w{i}"][1]) for i in range(4)] == [True, True, True, False]
+
+
+def test_html_pages_have_a_paragraph_a_line(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    banner = (
+        "We use cookies to give you the best experience on our website. By continuing to "
+        "browse, you agree to our cookie policy."
+    )
+    story = (
+        "The council approved the harbour budget on Tuesday after a long debate about the "
+        "new quay, which will be finished next year, the mayor said."
+    )
+    (folder / "budget.html").write_text(
+        f"<html><head><title>Harbour budget</title></head><body><div><p>{banner}</p></div>"
+        f"<article><p>{story}</p><p>Work starts in May.</p></article>"
+        "<footer><p>© 2026 Harbour Gazette. All rights reserved.</p></footer></body></html>",
+        encoding="utf-8",
+    )
+    about = (
+        "Cookies track readers across the web, and regulators want websites to ask for "
+        "consent before placing them; browsers now block third-party cookies by default."
+    )
+    (folder / "cookies.html").write_text(
+        f"<html><head><title>Browsers and cookies</title></head><body><p>{about}</p>"
+        "<p>Privacy groups welcomed the change.</p></body></html>",
+        encoding="utf-8",
+    )
+    build_index([str(folder)], str(tmp_path / "ix"))
+    docs = stored(tmp_path / "ix")
+    assert docs["budget.html"][1] == [banner, "© 2026 Harbour Gazette. All rights reserved."]
+    assert story in docs["budget.html"][0]
+    assert docs["cookies.html"][1] == [] and about in docs["cookies.html"][0]
+    with Searcher(tmp_path / "ix") as s:
+        assert [h.id for h in s.search("cookies").hits] == ["cookies.html"]
 
 
 # -- incremental runs agree with a rebuild ---------------------------------------------------
