@@ -205,14 +205,15 @@ def texts(value: Any) -> tuple[str, ...]:
     return tuple(text for _, text in from_stored(value)[1])
 
 
-def restore(body: str, value: Any) -> tuple[list[str], str]:
-    """The paragraphs as parsed and their separator, from a stored body and the stored
-    form of its notices."""
+def restore(body: str, value: Any) -> str:
+    """The body as parsed, from a stored body and the stored form of its notices."""
     sep, found = from_stored(value)
+    if not found:
+        return body
     paragraphs = body.split(sep) if body else []
     for i, text in sorted(found):
         paragraphs.insert(i, text)
-    return paragraphs, sep
+    return sep.join(paragraphs)
 
 
 def group_of(source: str, path: str) -> str:

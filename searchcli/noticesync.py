@@ -162,8 +162,7 @@ def _reindex(
                 continue
             fields = dict(searcher.stored_fields(docnum))
             old = (fields.get("body") or "", fields.get("notices") or [])
-            paragraphs, sep = notices.restore(*old)
-            fields["body"] = sep.join(paragraphs)
+            fields["body"] = notices.restore(*old)
             stored_fields(fields, common[tally.docs[doc_id][0]])
             if (fields["body"], fields["notices"]) == old:
                 continue
@@ -206,8 +205,8 @@ def tally_from_index(ix: Any) -> Tally:
     tally = Tally()
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
-            paragraphs, _ = notices.restore(fields.get("body") or "", fields.get("notices"))
-            fps = notices.fingerprints(paragraphs)
+            body = notices.restore(fields.get("body") or "", fields.get("notices"))
+            fps = notices.fingerprints(notices.split(body)[0])
             if fps:
                 group = notices.group_of(fields.get("source") or "", fields.get("path") or "")
                 tally.add(fields.get("id", ""), group, fps)

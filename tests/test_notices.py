@@ -91,8 +91,8 @@ def test_restore_puts_notices_back_in_place() -> None:
     for sep in ("\n\n", "\n"):
         body, found = separate(paragraphs, sep=sep)
         assert body == f"Body one.{sep}Body two."
-        assert notices.restore(body, notices.to_stored(sep, found)) == (paragraphs, sep)
-    assert notices.restore("One.\n\nTwo.", []) == (["One.", "Two."], "\n\n")
+        assert notices.restore(body, notices.to_stored(sep, found)) == sep.join(paragraphs)
+    assert notices.restore("One.\nTwo.", []) == "One.\nTwo."
 
 
 LONG = "A paragraph of a web page, long enough that no hard-wrapped text has a line like it. " * 2
@@ -326,6 +326,26 @@ def test_a_lost_tally_is_counted_again_from_the_index(tmp_path: Path) -> None:
     update_index([str(folder)], str(ix))
     assert stored(ix) == rebuilt(folder, tmp_path)
     assert list(ix.glob("data-*/notices-*.json"))
+
+
+def test_a_lost_tally_counts_html_like_lines_as_paragraphs(tmp_path: Path) -> None:
+    # bodies without blank lines, one line too long to be hard-wrapped: a paragraph a line
+    folder, ix = tmp_path / "news", tmp_path / "ix"
+    folder.mkdir()
+
+    def write(i: int) -> None:
+        text = f"Title {i}\n\nOwn line {i} of this page.\n{PLEA}\n"
+        (folder / f"p{i}.txt").write_text(text, encoding="utf-8")
+
+    write(0), write(1)
+    build_index([str(folder)], str(ix))
+    assert all(found == [] for _, found in stored(ix).values())
+    for sidecar in ix.glob("data-*/notices-*.json"):
+        sidecar.unlink()
+    write(2)  # the third page with the plea: the first two must lose it too
+    update_index([str(folder)], str(ix))
+    assert all(found == [PLEA] for _, found in stored(ix).values())
+    assert stored(ix) == rebuilt(folder, tmp_path)
 
 
 PARALLEL = (
