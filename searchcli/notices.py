@@ -21,7 +21,8 @@ Runs on parsed documents (after the format parsers), never imports Whoosh. Two r
   the run of notices and common paragraphs that starts at either end of the document
   (short lines such as "Share" do not end the run). The same paragraph in the middle of a
   text (a recurring heading, "(Contributed by X.)", an agency's background paragraph) is
-  content and stays.
+  content and stays, and so does a paragraph that repeats the document's own title (a web
+  page's heading, which other pages of the site list as links).
 
 Paragraphs are separated by blank lines, as the text, Markdown and JSON parsers keep them.
 A body without a blank line whose lines are not hard-wrapped text (one of them is longer
@@ -156,23 +157,27 @@ def fingerprints(paragraphs: list[str]) -> list[str]:
 
 
 def separate(
-    paragraphs: list[str], common: Container[str] = (), sep: str = BLANK_LINE
+    paragraphs: list[str], common: Container[str] = (), sep: str = BLANK_LINE, title: str = ""
 ) -> tuple[str, list[tuple[int, str]]]:
     """(the body without notices, the notices with their positions among the paragraphs).
 
-    `common` holds the fingerprints that are boilerplate in the document's group."""
+    `common` holds the fingerprints that are boilerplate in the document's group; a
+    paragraph that repeats the document's `title` (its heading) is never one of them."""
     if len(paragraphs) < 2:
         return sep.join(paragraphs), []
     out = edge_notices(paragraphs)
     if common:
-        out |= _edge_runs(paragraphs, common, out)
+        heading = fingerprint(title) if title else None
+        out |= _edge_runs(paragraphs, common, out, heading)
     if not out:
         return sep.join(paragraphs), []
     kept = [p for i, p in enumerate(paragraphs) if i not in out]
     return sep.join(kept), [(i, paragraphs[i]) for i in sorted(out)]
 
 
-def _edge_runs(paragraphs: list[str], common: Container[str], found: set[int]) -> set[int]:
+def _edge_runs(
+    paragraphs: list[str], common: Container[str], found: set[int], heading: str | None
+) -> set[int]:
     """The common paragraphs in the runs of notices, common paragraphs and short lines
     that start at either end."""
     n = len(paragraphs)
@@ -181,7 +186,8 @@ def _edge_runs(paragraphs: list[str], common: Container[str], found: set[int]) -
         for i in order:
             if i in found or i in runs:
                 continue
-            if fingerprint(paragraphs[i]) in common:
+            fp = fingerprint(paragraphs[i])
+            if fp is not None and fp != heading and fp in common:
                 runs.add(i)
             elif not _short(paragraphs[i]):
                 break

@@ -41,7 +41,7 @@ def sidecar_path(data_dir: str, generation: int) -> str:
 def stored_fields(fields: dict[str, Any], common: frozenset[str] = frozenset()) -> None:
     """Set `body` and `notices` of a document's fields from its paragraphs as parsed."""
     paragraphs, sep = notices.split(fields["body"])
-    fields["body"], found = notices.separate(paragraphs, common, sep)
+    fields["body"], found = notices.separate(paragraphs, common, sep, fields.get("title") or "")
     fields["notices"] = notices.to_stored(sep, found)
 
 

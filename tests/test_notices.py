@@ -133,6 +133,12 @@ def test_common_paragraphs_leave_only_from_either_end() -> None:
     body, found = separate(paragraphs, common)
     assert found == [(0, QUOTE), (4, PLEA), (6, SEED_NOTICE)]
     assert body == "\n\n".join([own[0], MIDDLE, own[1], "Share"])
+    # a paragraph that repeats the document's title is its heading, and stays
+    heading = "Graphic User Interface FAQ and answers"
+    common.add(notices.fingerprint(heading))
+    paragraphs = ["Python » FAQ", heading, *own]
+    assert separate(paragraphs, common, title=heading)[1] == []
+    assert separate(paragraphs, common, title="Other")[1] == [(1, heading)]
     # a line of the article's own after the plea ends the run: the plea stays
     trailer = "Reporting by Jane Doe; editing by John Roe in London."
     assert separate([own[0], own[1], PLEA, trailer], common)[1] == []
