@@ -21,7 +21,7 @@ Runs on parsed documents (after the format parsers), never imports Whoosh. Two r
   the run of notices and common paragraphs that starts at either end of the document
   (short lines such as "Share" do not end the run). The same paragraph in the middle of a
   text (a recurring heading, "(Contributed by X.)", an agency's background paragraph) is
-  content and stays, and so does a paragraph that repeats the document's own title (a web
+  content and stays, and so does a paragraph found in the document's own title (a web
   page's heading, which other pages of the site list as links).
 
 Paragraphs are separated by blank lines, as the text, Markdown and JSON parsers keep them.
@@ -130,8 +130,12 @@ def edge_notices(paragraphs: list[str]) -> set[int]:
     return {i for i in edges if is_notice(paragraphs[i])}
 
 
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def _short(paragraph: str) -> bool:
-    return len(paragraph) < MIN_CHARS or len(" ".join(paragraph.split())) < MIN_CHARS
+    return len(paragraph) < MIN_CHARS or len(_normal(paragraph)) < MIN_CHARS
 
 
 def fingerprint(paragraph: str) -> str | None:
@@ -162,13 +166,13 @@ def separate(
     """(the body without notices, the notices with their positions among the paragraphs).
 
     `common` holds the fingerprints that are boilerplate in the document's group; a
-    paragraph that repeats the document's `title` (its heading) is never one of them."""
+    paragraph found inside the document's `title` (its heading, the title being "Heading -
+    Site") is never one of them."""
     if len(paragraphs) < 2:
         return sep.join(paragraphs), []
     out = edge_notices(paragraphs)
     if common:
-        heading = fingerprint(title) if title else None
-        out |= _edge_runs(paragraphs, common, out, heading)
+        out |= _edge_runs(paragraphs, common, out, _normal(title))
     if not out:
         return sep.join(paragraphs), []
     kept = [p for i, p in enumerate(paragraphs) if i not in out]
@@ -176,7 +180,7 @@ def separate(
 
 
 def _edge_runs(
-    paragraphs: list[str], common: Container[str], found: set[int], heading: str | None
+    paragraphs: list[str], common: Container[str], found: set[int], title: str
 ) -> set[int]:
     """The common paragraphs in the runs of notices, common paragraphs and short lines
     that start at either end."""
@@ -187,7 +191,7 @@ def _edge_runs(
             if i in found or i in runs:
                 continue
             fp = fingerprint(paragraphs[i])
-            if fp is not None and fp != heading and fp in common:
+            if fp is not None and fp in common and _normal(paragraphs[i]) not in title:
                 runs.add(i)
             elif not _short(paragraphs[i]):
                 break

@@ -138,6 +138,7 @@ def test_common_paragraphs_leave_only_from_either_end() -> None:
     common.add(notices.fingerprint(heading))
     paragraphs = ["Python » FAQ", heading, *own]
     assert separate(paragraphs, common, title=heading)[1] == []
+    assert separate(paragraphs, common, title=f"{heading} — Python 3.11 documentation")[1] == []
     assert separate(paragraphs, common, title="Other")[1] == [(1, heading)]
     # a line of the article's own after the plea ends the run: the plea stays
     trailer = "Reporting by Jane Doe; editing by John Roe in London."
