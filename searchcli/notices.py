@@ -19,10 +19,10 @@ Runs on parsed documents (after the format parsers), never imports Whoosh. Two r
   written without spaces: one "word"), so a one-word line ("Photo") and long passages
   stay body text. A common paragraph leaves the body only where site furniture sits: in
   the run of notices and common paragraphs that starts at either end of the document
-  (short lines such as "Share" do not end the run). The same paragraph in the middle of a
-  text (a recurring heading, "(Contributed by X.)", an agency's background paragraph) is
-  content and stays, and so does a paragraph found in the document's own title (a web
-  page's heading, which other pages of the site list as links).
+  (lines too short to compare, such as "Share", do not end it). The same paragraph in the
+  middle of a text (a recurring heading, "(Contributed by X.)", an agency's background
+  paragraph) is content and stays, and so does a paragraph found in the document's own
+  title (a web page's heading, which other pages of the site list as links).
 
 Paragraphs are separated by blank lines, as the text, Markdown and JSON parsers keep them.
 A body without a blank line whose lines are not hard-wrapped text (one of them is longer
@@ -134,8 +134,17 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _too_short(words: list[str], norm: str) -> bool:
+    """Under MIN_CHARS, or a few words, or one long token such as a URL (text written
+    without spaces is one "word": it needs only MIN_CHARS)."""
+    return len(norm) < MIN_CHARS or (len(words) < MIN_WORDS and (len(words) > 1 or norm.isascii()))
+
+
 def _short(paragraph: str) -> bool:
-    return len(paragraph) < MIN_CHARS or len(_normal(paragraph)) < MIN_CHARS
+    if len(paragraph) < MIN_CHARS:
+        return True
+    words = paragraph.lower().split()
+    return _too_short(words, " ".join(words))
 
 
 def fingerprint(paragraph: str) -> str | None:
@@ -145,10 +154,8 @@ def fingerprint(paragraph: str) -> str | None:
         return None  # short, or (spacing aside) far too long: quick answers
     words = paragraph.lower().split()
     norm = " ".join(words)
-    if not MIN_CHARS <= len(norm) <= MAX_CHARS or len(words) > MAX_WORDS:
+    if len(norm) > MAX_CHARS or len(words) > MAX_WORDS or _too_short(words, norm):
         return None
-    if len(words) < MIN_WORDS and (len(words) > 1 or norm.isascii()):
-        return None  # a few words, or one long token such as a URL
     return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
