@@ -130,8 +130,9 @@ def edge_notices(paragraphs: list[str]) -> set[int]:
     return {i for i in edges if is_notice(paragraphs[i])}
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split())
+def _squeezed(text: str) -> str:
+    """Lower-cased, without any spacing: '1. Using Python' and '1.Using Python' agree."""
+    return "".join(text.lower().split())
 
 
 def _too_short(words: list[str], norm: str) -> bool:
@@ -179,7 +180,7 @@ def separate(
         return sep.join(paragraphs), []
     out = edge_notices(paragraphs)
     if common:
-        out |= _edge_runs(paragraphs, common, out, _normal(title))
+        out |= _edge_runs(paragraphs, common, out, _squeezed(title))
     if not out:
         return sep.join(paragraphs), []
     kept = [p for i, p in enumerate(paragraphs) if i not in out]
@@ -198,7 +199,7 @@ def _edge_runs(
             if i in found or i in runs:
                 continue
             fp = fingerprint(paragraphs[i])
-            if fp is not None and fp in common and _normal(paragraphs[i]) not in title:
+            if fp is not None and fp in common and _squeezed(paragraphs[i]) not in title:
                 runs.add(i)
             elif not _short(paragraphs[i]):
                 break

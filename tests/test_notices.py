@@ -140,6 +140,9 @@ def test_common_paragraphs_leave_only_from_either_end() -> None:
     paragraphs = ["Python » FAQ", heading, *own]
     assert separate(paragraphs, common, title=heading)[1] == []
     assert separate(paragraphs, common, title=f"{heading} — Python 3.11 documentation")[1] == []
+    glued = heading.replace(" ", "", 1)  # spacing lost by a parser
+    common.add(notices.fingerprint(glued))
+    assert separate(["Python » FAQ", glued, *own], common, title=heading)[1] == []
     assert separate(paragraphs, common, title="Other")[1] == [(1, heading)]
     # a line of the article's own after the plea ends the run: the plea stays
     trailer = "Reporting by Jane Doe; editing by John Roe in London."
