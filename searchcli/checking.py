@@ -9,7 +9,8 @@ segment opens; every stored document reads back with an id, and no id appears
 twice; every indexed field's term dictionary reads to its end, and postings read
 back for a spread of terms (all of them on small indexes), agreeing with the
 document frequency the dictionary records; the per-document field lengths and
-the date column read; the live documents match the manifest's ids.
+the date column read; the live documents match the manifest's ids, and the
+notice tally (noticesync.py) counts only documents the index holds.
 
 Damage is reported as sentences in `problems`; things that are odd but harmless
 (a missing manifest, which only makes the next run re-read every file) go to
@@ -27,6 +28,7 @@ from typing import Any
 from . import store
 from .errors import IndexNotFound, SearchError
 from .models import CheckReport
+from .noticesync import check_sidecar
 from .opening import open_index
 from .schema import terms
 
@@ -136,6 +138,13 @@ def _check_once(index_dir: str, started: float) -> tuple[CheckReport, tuple[str,
         )
     if complete:  # else the documents that could not be read would all show up again
         _check_manifest(data_dir, generation, set(ids), file_ids, problems, notes)
+        unknown, note = check_sidecar(data_dir, generation, set(ids))
+        if unknown:
+            problems.add(
+                f"{len(unknown)} documents counted in the notice tally are not in the "
+                f"index (for example {_show(min(unknown))})"
+            )
+        notes.extend([note] if note else [])
     report = _report(index_dir, started, problems.final(), tuple(notes), documents, len(segments))
     return report, state
 

@@ -26,6 +26,7 @@ from .errors import (
 )
 from .ignoring import HIDDEN, FileChoice, compile_globs
 from .models import Document, IndexReport, Skip
+from .noticesync import NoticeSync
 from .opening import DAMAGE_ERRORS, open_index
 from .schema import SCHEMA_VERSION, make_schema
 from .writers import open_writer
@@ -65,6 +66,11 @@ class _Run:
         self.given: dict[str, Any] = {}  # file-choice options given this run (None: remembered)
         self.choice = FileChoice()
         self.seen_ids: dict[str, str] = {}  # id -> where it came from, this run
+        self.notices = NoticeSync("")  # set up for the run's data folder by the writer
+
+    def write(self, writer: Any, doc: Document, update: bool = False) -> None:
+        """Hand a document to the writer; notices decide when and with which body."""
+        self.notices.add(writer, _fields(doc), update)
 
     def skip(self, s: Skip) -> None:
         self.skipped.append(s)
@@ -134,7 +140,7 @@ def _index_file(writer: Any, run: _Run, sf: SourceFile, manifest: store.Manifest
     before = len(run.skipped)
     ids = []
     for doc in run.documents(sf):
-        writer.add_document(**_fields(doc))
+        run.write(writer, doc)
         ids.append(doc.id)
     skips = [[s.reason, s.line] for s in run.skipped[before:] if s.path == sf.path]
     manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids, skips]
@@ -161,22 +167,26 @@ def _add_stream(writer: Any, run: _Run, update: bool) -> None:
         if isinstance(item, Skip):
             run.skip(item)
         elif run.accept(item):
-            (writer.update_document if update else writer.add_document)(**_fields(item))
+            run.write(writer, item, update)
             run.added += 1
 
 
-def _commit(writer: Any, data_dir: str, manifest: store.Manifest) -> int:
-    """Write the manifest for the coming generation, then commit; returns the generation."""
+def _commit(writer: Any, data_dir: str, manifest: store.Manifest, run: _Run) -> int:
+    """Write the manifest and the notice tally for the coming generation, then commit;
+    returns the generation."""
     generation = writer.generation
     store.write_manifest(data_dir, generation, manifest)
+    run.notices.save(generation)
     writer.commit(merge=True)
     store.prune_manifests(data_dir, generation)
+    run.notices.prune(generation)
     return generation
 
 
-def _cancel(writer: Any) -> None:
+def _cancel(writer: Any, run: _Run) -> None:
     """Drop an unfinished writer's work (see writers.cancel: a commit that
     failed, disk full, has closed it already; its error is the one to report)."""
+    run.notices.close()
     writers.cancel(writer)
 
 
@@ -209,6 +219,7 @@ def _rebuild_locked(run: _Run) -> IndexReport:
         ix = whoosh_index.create_in(data_dir, make_schema())
         files = run.walk()
         writer = open_writer(ix, sum(sf.size for sf in files))
+        run.notices = NoticeSync(data_dir)
         try:
             manifest = store.Manifest(
                 SCHEMA_VERSION, roots=list(run.file_paths), choice=run.choice.to_dict()
@@ -217,9 +228,10 @@ def _rebuild_locked(run: _Run) -> IndexReport:
                 run.added += len(_index_file(writer, run, sf, manifest))
                 run.done(done, len(files))
             _add_stream(writer, run, update=False)
-            _commit(writer, data_dir, manifest)
+            run.notices.finish(writer, None)
+            _commit(writer, data_dir, manifest, run)
         except BaseException:
-            _cancel(writer)
+            _cancel(writer, run)
             raise
         store.switch_current(index_dir, data_dir, SCHEMA_VERSION)
     except OSError as exc:
@@ -338,6 +350,7 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
     try:
         writer = open_writer(ix, sum(sf.size for sf in changed))
         try:
+            run.notices = NoticeSync.load(ix, data_dir, ix.latest_generation())
             old_ids: set[str] = set()
             for path in gone:
                 old_ids.update(manifest.files.pop(path)[2])
@@ -347,6 +360,7 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
                     old_ids.update(entry[2])
             for doc_id in old_ids:
                 writer.delete_by_term("id", doc_id)
+                run.notices.forget(doc_id)
             for done, sf in enumerate(changed, 1):
                 for doc_id in _index_file(writer, run, sf, manifest):
                     if doc_id in old_ids:
@@ -355,12 +369,13 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
                         run.added += 1
                 run.done(done, len(changed))
             _add_stream(writer, run, update=True)
+            run.notices.finish(writer, ix)
             new_ids = set(run.seen_ids)
             run.removed = len(old_ids - new_ids)
             manifest.roots = sorted(set(manifest.roots) | set(roots))
-            _commit(writer, data_dir, manifest)
+            _commit(writer, data_dir, manifest, run)
         except BaseException:
-            _cancel(writer)
+            _cancel(writer, run)
             raise
     except OSError as exc:
         if exc.errno == errno.ENOENT:  # a segment file of the live index is gone

@@ -22,9 +22,13 @@ class Document:
     date: str | None = None  # ISO 8601 (YYYY-MM-DD or full timestamp) when known
     author: str | None = None  # as the page names it (HTML metadata)
     site: str | None = None  # the site's name (HTML metadata)
+    # paragraphs kept out of the body: cookie, consent and legal notices, site boilerplate
+    notices: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["notices"] = list(self.notices)
+        return d
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,11 @@ def print_document(console: Console, doc: Document) -> None:
     console.print(meta)
     console.print()
     console.print(Text(clean_text(doc.body)))
+    if doc.notices:
+        console.print()
+        console.print(Text("Notices", style=f"{DIM} bold"))
+        for notice in doc.notices:
+            console.print(Text(clean_text(notice), style=DIM))
 
 
 def print_stats(console: Console, stats: IndexStats) -> None:

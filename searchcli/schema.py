@@ -21,7 +21,7 @@ from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
 # give wrong answers; such an index is refused with a message to rebuild.
-SCHEMA_VERSION = 4  # 3: stored paths are absolute; 4: author and site fields
+SCHEMA_VERSION = 5  # 3: absolute paths; 4: author and site; 5: notices
 
 # Words are runs of letters/digits, with inner dots kept ("U.S", "3.5") and inner
 # apostrophes too, so that "don't" and "I'm" are one word each (stop words) instead of
@@ -189,4 +189,6 @@ def make_schema() -> fields.Schema:
         date=fields.ID(stored=True, sortable=True),
         author=fields.STORED(),
         site=fields.STORED(),
+        # paragraphs kept out of the body (notices.py): [[position, text], ...]
+        notices=fields.STORED(),
     )

@@ -138,6 +138,8 @@ class Searcher:
         if docnum is None:
             return None
         fields = self._stored(docnum)
+        from .notices import texts
+
         return Document(
             id=fields.get("id", ""),
             title=fields.get("title", ""),
@@ -147,6 +149,7 @@ class Searcher:
             date=fields.get("date") or None,
             author=fields.get("author") or None,
             site=fields.get("site") or None,
+            notices=texts(fields.get("notices")),
         )
 
     def documents_at(self, path: str) -> list[Document]:
