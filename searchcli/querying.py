@@ -42,7 +42,16 @@ from whoosh.qparser import (
 from whoosh.qparser import plugins as qplugins
 
 from .ranking import ALL, ANY, BM25FQuery, weighted_terms
-from .schema import CJK, CJK_RE, TOKEN_RE, is_cjk_term, is_stop_term, term_of, terms
+from .schema import (
+    CJK,
+    CJK_RE,
+    TOKEN_RE,
+    index_terms,
+    is_cjk_term,
+    is_stop_term,
+    term_of,
+    terms,
+)
 
 SEARCH_FIELDS = ("title", "body")
 
@@ -302,7 +311,12 @@ class QueryBuilder:
         """The query tree for `text`; input the parser cannot make sense of is
         searched as plain words rather than rejected."""
         if not has_syntax(text):
-            return BM25FQuery(weighted_terms(terms(text)), SEARCH_FIELDS, mode)
+            words = terms(text)
+            if words or not index_terms(text):
+                return BM25FQuery(weighted_terms(words), SEARCH_FIELDS, mode)
+            # stop words only ("to be or not to be"): nothing to rank by, but the
+            # words themselves are indexed, so they are searched as a phrase
+            text = f'"{_plain_words(text)}"'
         text = _PUNCTUATION.sub(" ", text)
         parser = self._parsers[ANY if mode == ANY else ALL]
         try:

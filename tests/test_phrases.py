@@ -92,6 +92,12 @@ def test_plain_words_still_ignore_stop_words(searcher: Searcher) -> None:
     assert found(searcher, "out of memory") == {"oom", "scattered", "reversed", "planted"}
 
 
+def test_a_query_of_stop_words_only_is_searched_as_a_phrase(searcher: Searcher) -> None:
+    assert found(searcher, "is not") == {"isnot", "planted"}
+    assert found(searcher, "it is not the") == {"planted"}
+    assert found(searcher, "not is") == set()
+
+
 def test_a_phrase_in_a_long_query_matches_only_with_the_phrase(searcher: Searcher) -> None:
     query = 'logs drill "out of memory" crashed process anything'
     result = searcher.search(query, limit=50)
