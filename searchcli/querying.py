@@ -228,7 +228,12 @@ def _rescore(q: wq.Query, ranked: bool) -> wq.Query:
             if (w := words_of(node, wq.Term)) is not None:
                 return BM25FQuery(weighted_terms(w), SEARCH_FIELDS)
             if (w := words_of(node, wq.Phrase)) is not None:
-                return _phrase_match(node, w)
+                # a phrase of one word ("matches") is that word, with no phrase bonus
+                return (
+                    BM25FQuery(weighted_terms(w), SEARCH_FIELDS)
+                    if len(w) == 1
+                    else _phrase_match(node, w)
+                )
             return merge(node, wq.Or, ANY)
         if type(node) is wq.And:
             return merge(node, wq.And, ALL)
