@@ -92,6 +92,13 @@ def test_plain_words_still_ignore_stop_words(searcher: Searcher) -> None:
     assert found(searcher, "out of memory") == {"oom", "scattered", "reversed", "planted"}
 
 
+def test_a_quoted_single_word_ranks_as_the_word(searcher: Searcher) -> None:
+    query = "process crashed drill logs {} anything"
+    quoted = searcher.search(query.format('"memory"'), limit=50).hits
+    plain = searcher.search(query.format("memory"), limit=50).hits
+    assert [(h.id, round(h.score, 6)) for h in quoted] == [(h.id, round(h.score, 6)) for h in plain]
+
+
 def test_a_query_of_stop_words_only_is_searched_as_a_phrase(searcher: Searcher) -> None:
     assert found(searcher, "is not") == {"isnot", "planted"}
     assert found(searcher, "it is not the") == {"planted"}
