@@ -24,7 +24,7 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 import Stemmer
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
@@ -258,6 +258,15 @@ class SearchAnalyzer(Analyzer):
             yield t
 
 
+class _Encodings(dict[int, bytes]):
+    """A position's encoding as Whoosh's Positions format writes it for a term that
+    occurs once in a text: the same bytes for every such term at that position."""
+
+
+_SINGLE_POSITIONS = _Encodings()
+_MAX_KEPT = 1 << 16
+
+
 class FastText(fields.TEXT):
     """TEXT whose indexing skips Whoosh's token-object pipeline.
 
@@ -279,10 +288,19 @@ class FastText(fields.TEXT):
         # A text of stop words only ("Not that it is so.") still gets a length of 1:
         # Whoosh's phrase scoring cannot score a document with no length.
         short = 1 if poses and all(t[0] == STOP_MARK for t in poses) else 0
+        single = _SINGLE_POSITIONS if type(fmt) is formats.Positions else {}
         for term, plist in poses.items():
             n = len(plist)
             freq = 0 if term[0] == STOP_MARK else n
-            yield term.encode("utf-8"), freq or short, n * boost, encode(plist)
+            if n == 1:  # most terms of a text: their encoding is kept, not pickled again
+                value = single.get(plist[0])
+                if value is None:
+                    value = encode(plist)
+                    if plist[0] < _MAX_KEPT:
+                        single[plist[0]] = value
+            else:
+                value = encode(plist)
+            yield term.encode("utf-8"), freq or short, n * boost, value
             short = 0
 
     def tokenize(self, value: str, **kwargs: Any) -> Iterator[Token]:
