@@ -1,8 +1,10 @@
 """Snippets: the best short window of a document's text, with match offsets.
 
 A snippet is plain text plus (start, end) offsets of the matched words; the
-renderers decide how to show them. Matching uses the same `term_of` as the
-index, so "negotiations" in the text lights up for the query word "negotiate".
+renderers decide how to show them. Matching uses the same analysis as the
+index, so "negotiations" in the text lights up for the query word "negotiate",
+and a CJK word for the bigrams it was found by. A stop word lights up only as
+part of a matched phrase: next to another match, never alone.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import re
 from collections.abc import Collection
 
 from .models import Snippet
-from .schema import WORD_RE, term_of
+from .schema import is_stop_term, term_of, term_spans
 
 SNIPPET_CHARS = 220
 # Bodies longer than this are scanned only this far for matches: a bounded cost
 # per hit even for a 10 MB document (matches further in still rank the hit).
 SCAN_CHARS = 200_000
 _WORDS = re.compile(r"\S+")
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _best_window(matches: list[tuple[int, int, str]], width: int) -> tuple[int, int]:
@@ -65,16 +68,48 @@ def _prefix_words(prefixes: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?<!\w\.)(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
 
 
-def _candidate_words(terms: Collection[str], ascii_text: bool) -> re.Pattern[str]:
-    """A pattern for the words that may stem to one of `terms`.
-
-    In ASCII text a word and its stem share their first three letters, so only
-    words with those openings are looked at (the scan stays in C); text with
-    other letters may fold accents away, so there every word is looked at.
-    """
-    if not ascii_text or not all(t.isascii() for t in terms):
-        return WORD_RE
+def _candidate_words(terms: Collection[str]) -> re.Pattern[str]:
+    """A pattern for the ASCII words that may stem to one of `terms` (ASCII too):
+    a word and its stem share their first three letters, so only words with those
+    openings are looked at, and the scan stays in C."""
     return _prefix_words(frozenset(t[:3] for t in terms))
+
+
+def _matches(text: str, terms: Collection[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of the words of `text` whose term is in `terms`, in order."""
+    if text.isascii() and all(t.isascii() and not is_stop_term(t) for t in terms):
+        words = _candidate_words(terms)
+        return [
+            (m.start(), m.end(), t)
+            for m in words.finditer(text)
+            if (t := term_of(m.group())) in terms
+        ]
+    stops = any(is_stop_term(t) for t in terms)
+    found = [(s, e, t) for t, s, e in term_spans(text, stops) if t in terms]
+    if stops:
+        found = [
+            m for i, m in enumerate(found) if not is_stop_term(m[2]) or _beside(text, found, i)
+        ]
+    return found
+
+
+def _beside(text: str, found: list[tuple[int, int, str]], i: int) -> bool:
+    """Whether match i has another match right before or after it (only spaces and
+    punctuation between): a stop word inside a phrase, not any "the" in the text."""
+    before = i > 0 and not _WORD_CHAR.search(text, found[i - 1][1], found[i][0])
+    after = i + 1 < len(found) and not _WORD_CHAR.search(text, found[i][1], found[i + 1][0])
+    return before or after
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans (a CJK word's bigrams) joined into one."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) -> Snippet:
@@ -82,16 +117,7 @@ def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) 
     if not text:
         return Snippet("")
     scan = text[:SCAN_CHARS]
-    words = _candidate_words(terms, scan.isascii()) if terms else None
-    matches = (
-        [
-            (m.start(), m.end(), t)
-            for m in words.finditer(scan)
-            if (t := term_of(m.group())) in terms
-        ]
-        if words
-        else []
-    )
+    matches = _matches(scan, terms) if terms else []
     if matches:
         i, j = _best_window(matches, width)
         first, last = matches[i][0], matches[j - 1][1]
@@ -108,7 +134,7 @@ def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) 
     if end < len(text):
         space = text.rfind(" ", matches[j - 1][1] if matches else start, end)
         end = space if space > start else end
-    spans = [(s - start, e - start) for s, e, _ in matches[i:j]]
+    spans = _merged([(s - start, e - start) for s, e, _ in matches[i:j]])
     body, spans = _collapse(text[start:end], spans)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""

@@ -10,6 +10,13 @@ cannot be ordinary text:
   `Nagorno-Karabakh` and `0-dimensional` are two words each;
 - `pre*` (a wildcard after letters) and `word~` (fuzzy).
 
+A quoted phrase matches exactly the documents with its words in that order, stop
+words included (they are indexed for this, see schema.py); a CJK word of more than
+two characters is a phrase of its bigrams. Either way the phrase's content words
+rank the documents it matches, by BM25F like every other word. `-word` and `NOT
+word` exclude in every mode, and every query counts its matches exactly, however
+many are shown.
+
 `?` is always punctuation (the end of a question, never a one-letter wildcard), and
 a hyphen inside a word only separates words. Plain words go straight to a
 `BM25FQuery` without Whoosh's parser; text with syntax goes through the parser, and
@@ -27,15 +34,24 @@ from whoosh import query as wq
 from whoosh.qparser import (
     AndGroup,
     FuzzyTermPlugin,
-    MultifieldParser,
     OrGroup,
     PlusMinusPlugin,
     QueryParser,
 )
 from whoosh.qparser import plugins as qplugins
 
+from .exact import ExactAndNot, Exhaustive
 from .ranking import ALL, ANY, BM25FQuery, weighted_terms
-from .schema import WORD_RE, terms
+from .schema import (
+    CJK,
+    CJK_RE,
+    TOKEN_RE,
+    index_terms,
+    is_cjk_term,
+    is_stop_term,
+    term_of,
+    terms,
+)
 
 SEARCH_FIELDS = ("title", "body")
 
@@ -84,24 +100,39 @@ def _bound(q: wq.Query) -> wq.Query:
 
 
 def _negations_exclude(q: wq.Query) -> wq.Query:
-    """In an Or, `NOT x` must still exclude x, not add every document without x."""
+    """`NOT x` and `-x` exclude x in every mode: in an Or, `NOT x` must not add every
+    document without x; in an And, and for `-x`, the exclusion is an ExactAndNot."""
 
     def fix(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Or):
+        if type(node) is wq.AndNot:
+            return ExactAndNot(node.a, node.b)
+        if isinstance(node, (wq.Or, wq.And)):
             nots = [c for c in node.subqueries if isinstance(c, wq.Not)]
-            if nots:
-                rest = [c for c in node.subqueries if not isinstance(c, wq.Not)]
-                if not rest:
-                    return node
-                positive = rest[0] if len(rest) == 1 else wq.Or(rest, boost=node.boost)
-                return wq.AndNot(positive, wq.Or([n.query for n in nots]))
+            rest = [c for c in node.subqueries if not isinstance(c, wq.Not)]
+            if nots and rest:
+                kind = type(node) if type(node) in (wq.Or, wq.And) else wq.And
+                positive = rest[0] if len(rest) == 1 else kind(rest, boost=node.boost)
+                return ExactAndNot(positive, wq.Or([n.query for n in nots]))
         return node
 
     return q.accept(fix)
 
 
+class _Parser(QueryParser):  # type: ignore[misc]
+    """A word that analyses into several CJK bigrams ("数据库") is a phrase of them,
+    so that it matches the word and not its bigrams scattered about."""
+
+    def multitoken_query(
+        self, spec: str, texts: list[str], fieldname: str, termclass: Any, boost: float
+    ) -> wq.Query:
+        if any(is_cjk_term(t) for t in texts):
+            return self.phraseclass(fieldname, texts, boost=boost)
+        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+
+
 def _make_parser(schema: Any, group: Any) -> QueryParser:
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=group)
+    parser = _Parser(None, schema, group=group)
+    parser.add_plugin(qplugins.MultifieldPlugin(list(SEARCH_FIELDS)))
     # Ranges and single quotes misfire on ordinary text ("[1]", "don't").
     parser.remove_plugin_class(qplugins.RangePlugin)
     parser.remove_plugin_class(qplugins.SingleQuotePlugin)
@@ -110,7 +141,8 @@ def _make_parser(schema: Any, group: Any) -> QueryParser:
     return parser
 
 
-_SYNTAX = re.compile(r'"|(?:^|\s)[+-](?=\w)|\b(?:title|body|source):|\w\*|\w~')
+# A CJK run of three characters or more is a phrase of bigrams: syntax too.
+_SYNTAX = re.compile(rf'"|(?:^|\s)[+-](?=\w)|\b(?:title|body|source):|\w\*|\w~|[{CJK}]{{3}}')
 _OPERATORS = re.compile(r"(?:^|\s)(?:AND|OR|NOT)(?=\s|$)")
 # What the parser must not see as syntax: a hyphen inside a word, any question mark.
 _PUNCTUATION = re.compile(r"(?<=\w)-(?=\w)|\?")
@@ -128,10 +160,38 @@ def _mergeable(q: Any, require: str) -> bool:
     return type(q) is BM25FQuery and q.boost == 1 and (q.require == require or len(q.wterms) == 1)
 
 
+class PhraseMatch(wq.And):  # type: ignore[misc]
+    """A phrase as a query: the documents with the exact phrase (`phrase`, one Phrase a
+    field), scored by its content words with BM25F (`words`) plus Whoosh's bonus for
+    the phrase itself. In a ranked Or the words move out to score every document the
+    query matches, as they did before phrases were exact; see `_rescore`."""
+
+    def __init__(self, subqueries: list[wq.Query], boost: float = 1.0) -> None:
+        super().__init__(subqueries, boost=boost)
+
+    @property
+    def words(self) -> BM25FQuery | None:
+        first = self.subqueries[0]
+        return first if isinstance(first, BM25FQuery) else None
+
+    @property
+    def phrase(self) -> wq.Query:
+        return self.subqueries[-1]
+
+
+def _phrase_match(phrase: wq.Query, words: list[str]) -> wq.Query:
+    content = [w for w in words if not is_stop_term(w)]
+    if not content:  # "is not": stop words only, nothing for BM25F to rank by
+        return PhraseMatch([phrase])
+    return PhraseMatch([BM25FQuery(weighted_terms(content), SEARCH_FIELDS, ALL), phrase])
+
+
 def _rescore(q: wq.Query, ranked: bool) -> wq.Query:
     """Bare words (an Or of the same term in each search field) become BM25F queries,
-    merged per Or / And so that repeated words count; in a ranked query a phrase also
-    scores its words one by one, the exact phrase adding a bonus."""
+    merged per Or / And so that repeated words count; a phrase becomes a PhraseMatch.
+    In a ranked Or the phrases' words score every document the Or matches (a long
+    question with a quoted title in it ranks as its words do), while only the
+    documents with the exact phrase match through it."""
     fields = set(SEARCH_FIELDS)
 
     def words_of(node: Any, kind: type) -> list[str] | None:
@@ -146,24 +206,34 @@ def _rescore(q: wq.Query, ranked: bool) -> wq.Query:
     def merge(node: Any, kind: Any, require: str) -> wq.Query:
         flat: list[Any] = []
         for c in node.subqueries:
-            flat.extend(c.subqueries if type(c) is kind and c.boost == 1 else [c])
+            inline = type(c) is kind or (kind is wq.And and type(c) is PhraseMatch)
+            flat.extend(c.subqueries if inline and c.boost == 1 else [c])
+        optional: list[BM25FQuery] = []
+        if kind is wq.Or and ranked:
+            phrases = [c for c in flat if type(c) is PhraseMatch and c.words and c.boost == 1]
+            optional = [w for c in phrases if (w := c.words) is not None]
+            flat = [c.phrase if any(c is p for p in phrases) else c for c in flat]
         mine: list[BM25FQuery] = [c for c in flat if _mergeable(c, require)]
         if len(mine) > 1:
-            counts: dict[str, int] = {}
-            for c in mine:
-                for t, n in c.wterms:
-                    counts[t] = counts.get(t, 0) + n
             rest = [c for c in flat if not any(c is m for m in mine)]
-            flat = [BM25FQuery(tuple(counts.items()), SEARCH_FIELDS, require), *rest]
-        return flat[0] if len(flat) == 1 and node.boost == 1 else kind(flat, boost=node.boost)
+            flat = [_merged(mine, require), *rest]
+        core = flat[0] if len(flat) == 1 and node.boost == 1 else kind(flat, boost=node.boost)
+        if not optional:
+            return core
+        # the phrases' words add to the score of whatever the Or matched
+        return wq.AndMaybe(core, _merged(optional, ANY))
 
     def swap(node: wq.Query) -> wq.Query:
         if type(node) is wq.Or:
             if (w := words_of(node, wq.Term)) is not None:
                 return BM25FQuery(weighted_terms(w), SEARCH_FIELDS)
-            if (w := words_of(node, wq.Phrase)) is not None and (ranked or len(w) == 1):
-                words = BM25FQuery(weighted_terms(w), SEARCH_FIELDS)
-                return words if len(w) == 1 else wq.Or([words, node])
+            if (w := words_of(node, wq.Phrase)) is not None:
+                # a phrase of one word ("matches") is that word, with no phrase bonus
+                return (
+                    BM25FQuery(weighted_terms(w), SEARCH_FIELDS)
+                    if len(w) == 1
+                    else _phrase_match(node, w)
+                )
             return merge(node, wq.Or, ANY)
         if type(node) is wq.And:
             return merge(node, wq.And, ALL)
@@ -172,14 +242,23 @@ def _rescore(q: wq.Query, ranked: bool) -> wq.Query:
     return q.accept(swap)
 
 
+def _merged(queries: list[BM25FQuery], require: str) -> BM25FQuery:
+    counts: dict[str, int] = {}
+    for c in queries:
+        for t, n in c.wterms:
+            counts[t] = counts.get(t, 0) + n
+    return BM25FQuery(tuple(counts.items()), SEARCH_FIELDS, require)
+
+
 def _plain_words(text: str) -> str:
     """The words of a query with every operator character removed."""
-    return " ".join(WORD_RE.findall(text))
+    return " ".join(TOKEN_RE.findall(text))
 
 
 def content_words(text: str) -> int:
-    """How many non-stop words a query has (operators and field names aside)."""
-    return len(terms(_plain_words(text)))
+    """How many non-stop words a query has (operators and field names aside); a CJK
+    run counts as one word, however many bigrams it has."""
+    return sum(1 for w in TOKEN_RE.findall(text) if CJK_RE.match(w) or term_of(w))
 
 
 def _has_errors(q: wq.Query) -> bool:
@@ -203,7 +282,12 @@ class QueryBuilder:
         """The query tree for `text`; input the parser cannot make sense of is
         searched as plain words rather than rejected."""
         if not has_syntax(text):
-            return BM25FQuery(weighted_terms(terms(text)), SEARCH_FIELDS, mode)
+            words = terms(text)
+            if words or not index_terms(text):
+                return BM25FQuery(weighted_terms(words), SEARCH_FIELDS, mode)
+            # stop words only ("to be or not to be"): nothing to rank by, but the
+            # words themselves are indexed, so they are searched as a phrase
+            text = f'"{_plain_words(text)}"'
         text = _PUNCTUATION.sub(" ", text)
         parser = self._parsers[ANY if mode == ANY else ALL]
         try:
@@ -213,4 +297,4 @@ class QueryBuilder:
         if q is None or q is wq.NullQuery or _has_errors(q):
             q = parser.parse(_plain_words(text), normalize=False)
         q = _rescore(q, ranked=mode == ANY).normalize()
-        return _bound(_negations_exclude(q))
+        return Exhaustive(_bound(_negations_exclude(q)))

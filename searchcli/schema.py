@@ -1,10 +1,18 @@
-"""The Whoosh schema and the one analyzer used at index time, query time and for snippets.
+"""The Whoosh schema and the one analysis used at index time, query time and for snippets.
 
-The analyzer does everything in a single pass: one regular expression finds the
-words, then each word is lower-cased, accent-folded, checked against the stop
-list and stemmed with PyStemmer's C Snowball stemmer through a cache. Using the
-same `terms()` function everywhere is what keeps query words, indexed terms and
-highlighted words in agreement.
+One regular expression finds the tokens: words (letters and digits, with inner dots
+and apostrophes), runs of Chinese, Japanese or Korean characters, and single
+symbols. A word is lower-cased, accent-folded and stemmed with PyStemmer's C
+Snowball stemmer through a cache. A CJK run becomes overlapping character bigrams,
+as Lucene's CJK analyzer does ("数据库" -> "数据" "据库"; a lone character stays a
+unigram), so a word is found inside text that has no spaces. An emoji or other
+symbol (Unicode So/Sk) is a term of its own.
+
+A stop word is indexed too, in the title and body, under a marked term ("'the") that
+no query word can spell: a quoted phrase needs it ("out of memory" is not
+"memory"), while ranking never sees it: it neither counts in the field length nor
+in any query's plain words. Using the same functions everywhere is what keeps
+query words, indexed terms and highlighted words in agreement.
 """
 
 from __future__ import annotations
@@ -16,19 +24,34 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 import Stemmer
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
 # give wrong answers; such an index is refused with a message to rebuild.
-SCHEMA_VERSION = 5  # 3: absolute paths; 4: author and site; 5: notices
+SCHEMA_VERSION = 6  # 3: absolute paths; 4: author, site; 5: notices; 6: CJK, stop words
+
+# Han, Hiragana, Katakana (half-width too) and Hangul: the scripts written without
+# spaces between words (Korean has spaces, but bigrams serve it as Lucene's do).
+CJK = (
+    "\u1100-\u11ff\u3005-\u3007\u3041-\u309a\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+    "\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3"
+    "\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f\uffa0-\uffdc\U00020000-\U0003134f"
+)
 
 # Words are runs of letters/digits, with inner dots kept ("U.S", "3.5") and inner
 # apostrophes too, so that "don't" and "I'm" are one word each (stop words) instead of
 # leaving a stray "t" and "m", and the stemmer removes a possessive "'s". Set
 # explicitly: the Whoosh forks' default pattern keeps "*" inside tokens, so
-# "*important*" in Markdown would not be found by "important".
-WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*")
+# "*important*" in Markdown would not be found by "important". CJK characters are
+# not part of a word: "Python的数据库" is the word "Python" and a CJK run.
+WORD_RE = re.compile(rf"[^\W{CJK}]+(?:[.'\u2019][^\W{CJK}]+)*")
+# Every token: a word, a CJK run, or one other non-ASCII character that is not a
+# space (kept when it is a symbol). ASCII text needs only WORD_RE.
+TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|[{CJK}]+|[^\w\s\x00-\x7f]")
+CJK_RE = re.compile(f"[{CJK}]")
+_ASCII_WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*", re.ASCII)
+SYMBOL_CATEGORIES = frozenset({"So", "Sk"})
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _EXTRA_FOLD = str.maketrans(
@@ -80,36 +103,120 @@ def fold(word: str) -> str:
     return "".join(c for c in word if not unicodedata.combining(c))
 
 
-class _TermCache(dict[str, str]):
-    """Maps a raw word to its index term ("" for a stop word)."""
+# A stop word's index term: the folded word behind a mark no word can start with.
+STOP_MARK = "'"
+_CJK_RUN = "\x00"  # the cache's answer for a CJK run, which becomes bigrams
 
-    def __missing__(self, word: str) -> str:
-        w = fold(word)
-        term = "" if w in STOP_WORDS else _stemmer.stemWord(w)
+
+class _TermCache(dict[str, str]):
+    """Maps a raw token to its index term: a stem, a stop word's marked term, a
+    symbol itself, _CJK_RUN for a CJK run, or "" for a character that is no term."""
+
+    def __missing__(self, token: str) -> str:
+        if CJK_RE.match(token):
+            return _CJK_RUN  # not kept: runs can be whole sentences
+        if len(token) == 1 and not (token.isalnum() or token == "_"):
+            term = token if unicodedata.category(token) in SYMBOL_CATEGORIES else ""
+        else:
+            w = fold(token)
+            term = STOP_MARK + w if w in STOP_WORDS else _stemmer.stemWord(w)
         if len(self) < 500_000:
-            self[word] = term
+            self[token] = term
         return term
 
 
 _TERMS = _TermCache()
 
 
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _cjk_chars(run: str, start: int) -> list[tuple[str, int, int]]:
+    """The NFKC-normalised characters of a CJK run with their offsets in the text:
+    half-width "ｶﾞ" is one character "ガ" spanning two."""
+    if unicodedata.is_normalized("NFKC", run):
+        return [(c, start + i, start + i + 1) for i, c in enumerate(run)]
+    chars: list[tuple[str, int, int]] = []
+    raw = ""
+    for i, c in enumerate(run):
+        if chars and len(_nfkc(raw + c)) == len(chars[-1][0]):
+            raw += c  # a voicing mark that joins the character before it
+            chars[-1] = (_nfkc(raw), chars[-1][1], start + i + 1)
+        else:
+            raw = c
+            chars.append((_nfkc(c), start + i, start + i + 1))
+    return chars
+
+
+def _cjk_terms(run: str, start: int = 0) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) of the overlapping bigrams of a CJK run; a lone character
+    is a unigram. Each is NFKC-normalised: half-width katakana meets its full form."""
+    chars = _cjk_chars(run, start)
+    if len(chars) == 1:
+        yield chars[0]
+        return
+    for (a, s, _), (b, _, e) in zip(chars, chars[1:], strict=False):
+        yield a + b, s, e
+
+
+def is_stop_term(term: str) -> bool:
+    return term[:1] == STOP_MARK
+
+
+def is_cjk_term(term: str) -> bool:
+    return CJK_RE.match(term) is not None
+
+
 def term_of(word: str) -> str:
-    """The index term of one word, or "" when it is a stop word."""
-    return _TERMS[word]
+    """The index term of one word or symbol, or "" when it is a stop word (or no
+    term at all, or a CJK run, which has several)."""
+    term = _TERMS[word]
+    return "" if term[:1] in (STOP_MARK, _CJK_RUN) else term
+
+
+def index_terms(text: str) -> list[str]:
+    """Every index term of `text` in order of position, stop words as marked terms.
+    This is the build's hot path: ASCII text takes one regex and a dict lookup a word."""
+    cache = _TERMS
+    if text.isascii():
+        return [t for t in map(cache.__getitem__, _ASCII_WORD_RE.findall(text)) if t]
+    tokens = TOKEN_RE.findall(text)
+    found = list(map(cache.__getitem__, tokens))
+    if _CJK_RUN not in found:
+        return [t for t in found if t]
+    out: list[str] = []
+    for token, term in zip(tokens, found, strict=True):
+        if term == _CJK_RUN:
+            out.extend(t for t, _, _ in _cjk_terms(token))
+        elif term:
+            out.append(term)
+    return out
 
 
 def terms(text: str) -> list[str]:
-    """Every index term of `text`, in order, stop words removed."""
+    """Every index term of `text`, in order, stop words removed: a query's plain words."""
+    return [t for t in index_terms(text) if t[0] != STOP_MARK]
+
+
+def term_spans(text: str, stops: bool = False) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) for each term of `text` in order, as `index_terms` finds them;
+    stop words (as marked terms) only when `stops`."""
     cache = _TERMS
-    return [t for t in map(cache.__getitem__, WORD_RE.findall(text)) if t]
+    for m in TOKEN_RE.finditer(text):
+        term = cache[m.group()]
+        if term == _CJK_RUN:
+            yield from _cjk_terms(m.group(), m.start())
+        elif term and (stops or term[0] != STOP_MARK):
+            yield term, m.start(), m.end()
 
 
 class SearchAnalyzer(Analyzer):
-    """Whoosh's analyzer protocol on top of `term_of`, for query parsing.
+    """Whoosh's analyzer protocol on top of `term_spans`, for query parsing.
 
-    Positions are counted after stop-word removal, the same as `FastText.index`,
-    so the phrase "peace of agreement" matches "peace agreement".
+    With `removestops` (single query words) a stop word is dropped; without it (the
+    words of a quoted phrase, see `FastText.tokenize`) it is kept as its marked
+    term at its own position, the same as `FastText.index` stores it.
     """
 
     def __eq__(self, other: object) -> bool:
@@ -133,22 +240,16 @@ class SearchAnalyzer(Analyzer):
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            matches: Any = [(value, 0, len(value))]
+            found: Any = [(fold(value), 0, len(value))]
         else:
-            matches = ((m.group(), m.start(), m.end()) for m in WORD_RE.finditer(value))
+            found = term_spans(value, stops=not removestops)
         pos = start_pos
-        for word, start, end in matches:
-            term = term_of(word) if tokenize else fold(word)
-            if not term:
-                if removestops:
-                    continue
-                term, t.stopped = fold(word), True
-            else:
-                t.stopped = False
+        for term, start, end in found:
             t.text = term
+            t.stopped = is_stop_term(term)
             t.boost = 1.0
             if keeporiginal:
-                t.original = word  # type: ignore[attr-defined]
+                t.original = value[start:end]  # type: ignore[attr-defined]
             if positions:
                 t.pos = pos
             if chars:
@@ -157,24 +258,61 @@ class SearchAnalyzer(Analyzer):
             yield t
 
 
+class _Encodings(dict[int, bytes]):
+    """A position's encoding as Whoosh's Positions format writes it for a term that
+    occurs once in a text: the same bytes for every such term at that position."""
+
+
+_SINGLE_POSITIONS = _Encodings()
+_MAX_KEPT = 1 << 16
+
+
 class FastText(fields.TEXT):
     """TEXT whose indexing skips Whoosh's token-object pipeline.
 
     `index()` turns the text into terms with one regex pass and a dict lookup a
     word, then groups positions per term: several times faster than feeding
     Token objects through a filter chain, and the terms are identical to the
-    ones `SearchAnalyzer` produces for queries.
+    ones `SearchAnalyzer` produces for queries. A stop word's term is given a
+    frequency of 0, which is what Whoosh adds up as the field's length: BM25F's
+    length normalisation sees the same lengths as without stop words.
     """
 
     def index(self, value: Any, **kwargs: Any) -> Generator[tuple[bytes, int, float, bytes]]:
         poses: defaultdict[str, list[int]] = defaultdict(list)
-        for pos, term in enumerate(terms(value)):
+        for pos, term in enumerate(index_terms(value)):
             poses[term].append(pos)
         fmt: Any = self.format
         boost = fmt.field_boost
         encode = fmt.encode
+        # A text of stop words only ("Not that it is so.") still gets a length of 1:
+        # Whoosh's phrase scoring cannot score a document with no length.
+        short = 1 if poses and all(t[0] == STOP_MARK for t in poses) else 0
+        single = _SINGLE_POSITIONS if type(fmt) is formats.Positions else {}
         for term, plist in poses.items():
-            yield term.encode("utf-8"), len(plist), len(plist) * boost, encode(plist)
+            n = len(plist)
+            freq = 0 if term[0] == STOP_MARK else n
+            if n == 1:  # most terms of a text: their encoding is kept, not pickled again
+                value = single.get(plist[0])
+                if value is None:
+                    value = encode(plist)
+                    if plist[0] < _MAX_KEPT:
+                        single[plist[0]] = value
+            else:
+                value = encode(plist)
+            yield term.encode("utf-8"), freq or short, n * boost, value
+            short = 0
+
+    def tokenize(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        # Whoosh's parser tokenizes a quoted phrase here: its stop words count.
+        kwargs.setdefault("removestops", False)
+        return super().tokenize(value, **kwargs)
+
+    def process_text(self, qstring: str, mode: str = "", **kwargs: Any) -> Iterator[str]:
+        # ... and a single query word here: a stop word alone is no term.
+        kwargs.setdefault("removestops", True)
+        analyzer: Any = self.analyzer
+        return (t.text for t in analyzer(qstring, mode=mode, **kwargs))
 
 
 def make_schema() -> fields.Schema:

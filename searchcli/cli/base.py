@@ -4,6 +4,7 @@ and the translation of library errors into a message and exit code 2."""
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import sys
 from collections.abc import Callable
@@ -89,6 +90,48 @@ def _locate_index(ctx: click.Context, param: click.Parameter, value: str | None)
 
 def index_reason() -> str:
     return str(click.get_current_context().meta.get("searchcli.index_reason", ""))
+class QueryCommand(click.Command):
+    """A command whose arguments are query words, which may start with "-".
+
+    `searchcli search '-systemd timer'` is a query (NOT systemd, timer), not the
+    unknown option "-s". A token that names one of the command's options is an
+    option, as is any token starting with "--" (so a mistyped `--josn` still gets
+    click's "No such option" with its suggestion); every other token, in order,
+    is query text. `--` works as always: everything after it is query text.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        by_name: dict[str, click.Option] = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+                    by_name[name] = param
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                words.extend(rest)
+            elif arg.startswith("--") or arg in takes_value:
+                options.append(arg)
+                if takes_value.get(arg):
+                    options.extend(itertools.islice(rest, 1))  # its value
+            elif takes_value.get(arg[:2]) and _valid(by_name[arg[:2]], arg[2:], ctx):
+                options.append(arg)  # "-n5": a short option with its value attached
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words] if words else options)
+
+
+def _valid(option: click.Option, value: str, ctx: click.Context) -> bool:
+    """Whether `value` is one the option takes ("-n5" is -n 5, "-network" is a word)."""
+    try:
+        option.type.convert(value, option, ctx)
+    except click.BadParameter:
+        return False
+    return True
 
 
 def index_option(f: F) -> F:

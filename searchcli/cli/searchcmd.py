@@ -12,6 +12,7 @@ from ..errors import QueryError
 from ..models import Hit, SearchResult
 from .base import (
     ExitStatus,
+    QueryCommand,
     cli,
     consoles,
     fail,
@@ -56,7 +57,7 @@ def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
         warn(f"did you mean: {result.suggestion}")
 
 
-@cli.command()
+@cli.command(cls=QueryCommand)
 @click.argument("words", nargs=-1, required=True)
 @index_option
 @query_options
@@ -83,7 +84,8 @@ def search(
     Query language:
       peace agreement      documents with every word (short queries)
       peace OR truce       either word;  NOT war, -war  excludes
-      "peace agreement"    the exact phrase
+      "out of memory"      the exact phrase, small words included
+      数据库  マニュアル   Chinese, Japanese, Korean words, found inside text
       title:armenia        a word in one field (title, body, source)
       negot*  negotiate~   wildcard, and typo-tolerant (fuzzy) match
     """
