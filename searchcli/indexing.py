@@ -28,6 +28,7 @@ from .errors import (
 from .models import Document, IndexReport, Skip
 from .opening import DAMAGE_ERRORS, open_index
 from .schema import SCHEMA_VERSION, make_schema
+from .timefilter import moment_of
 from .writers import open_writer
 
 Progress = Callable[[int, int], None]  # (files done, files to read)
@@ -128,6 +129,7 @@ def _fields(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "path": doc.path,
         "date": doc.date or "",
+        "moment": moment_of(doc.date) or 0,
     }
 
 

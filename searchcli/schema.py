@@ -16,12 +16,12 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 import Stemmer
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
 # give wrong answers; such an index is refused with a message to rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the `moment` column (dates as numbers, for --since/--sort)
 
 # Words are runs of letters/digits, with inner dots kept ("U.S", "3.5") and inner
 # apostrophes too, so that "don't" and "I'm" are one word each (stop words) instead of
@@ -177,6 +177,24 @@ class FastText(fields.TEXT):
             yield term.encode("utf-8"), len(plist), len(plist) * boost, encode(plist)
 
 
+class MomentColumn(fields.FieldType):  # type: ignore[misc]
+    """Not searchable: a fixed-width column holding each document's moment (seconds
+    from 0001-01-01 to its date as written, see `timefilter`), 0 when it has none.
+    A whole segment's column is read in one go to filter and sort by date."""
+
+    indexed = False
+    stored = False
+
+    def __init__(self) -> None:
+        self.column_type = columns.NumericColumn("q", default=0)
+
+    def to_column_value(self, value: Any) -> Any:
+        return int(value)
+
+    def from_column_value(self, value: Any) -> Any:
+        return int(value)
+
+
 def make_schema() -> fields.Schema:
     analyzer = SearchAnalyzer()
     return fields.Schema(
@@ -187,4 +205,5 @@ def make_schema() -> fields.Schema:
         source=FastText(analyzer=analyzer, stored=True),
         path=fields.STORED(),  # raw file name, may hold undecodable bytes
         date=fields.ID(stored=True, sortable=True),
+        moment=MomentColumn(),
     )
