@@ -11,7 +11,7 @@ import heapq
 import os
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -26,6 +26,9 @@ from .spelling import respell
 from .store import resolve_index_dir
 from .timeindex import moments
 from .timeplan import TimePlan
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 
 # In the default mode, queries of at most this many content words list the documents
 # with every word first (then those with some); longer ones, usually questions in
@@ -102,6 +105,27 @@ class Searcher:
         """
         plan = TimePlan.make(since, until, sort, recent, today)
         return self._search(text, limit, page, mode, snippets, suggest, plan)
+
+    @_reads_index
+    def timeline(
+        self,
+        text: str,
+        *,
+        mode: str = "auto",
+        since: str | date | None = None,
+        until: str | date | None = None,
+        by: str | None = None,
+        today: date | None = None,
+    ) -> Timeline:
+        """How many documents match `text` per day, week, month or year (`by`; chosen
+        from the span when None). Each count is the total `search` reports for the
+        same query with that bucket's first and last day as since and until."""
+        from .timeline import build_timeline
+
+        plan = TimePlan.make(since, until, today=today)
+        plan.tally = True
+        result = self._search(text, 1, 1, mode, False, False, plan)
+        return build_timeline(text, result.mode, plan, by)
 
     def _search(
         self,

@@ -224,6 +224,57 @@ def test_dates_survive_incremental_runs_and_several_segments(tmp_path: Path, wri
         assert [h.id for h in every_hit(s, "tin", until="2001-05-02")] == ["a"]
 
 
+# -- the timeline --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("by", [None, "day", "week", "month", "year"])
+def test_timeline_counts_equal_search_totals(reuters: Reuters, by: str | None) -> None:  # noqa: F811
+    with Searcher(reuters[0]) as s:
+        line = s.timeline("oil", by=by, since="1987-03-10", until="1987-06-30")
+        assert line.buckets and line.undated == 0
+        for bucket in line.buckets:
+            total = s.search("oil", since=bucket.start, until=bucket.end, limit=1).total
+            assert total == bucket.count, bucket
+        assert sum(b.count for b in line.buckets) == line.total
+        assert s.search("oil", since="1987-03-10", until="1987-06-30").total == line.total
+        # one bucket after another, empty ones kept
+        for a, b in zip(line.buckets, line.buckets[1:], strict=False):
+            assert (b.start - a.end).days == 1
+
+
+def test_timeline_whole_span(reuters: Reuters) -> None:  # noqa: F811
+    index, records = reuters
+    expected = with_word(records, "oil")
+    with Searcher(index) as s:
+        line = s.timeline("oil")
+    assert line.by == "week"  # February to October: too many days, few enough weeks
+    assert line.total == len(expected)
+    assert line.undated == sum(1 for r in expected if not day(r)) == 2
+    assert any(b.count == 0 for b in line.buckets)  # May has no Reuters stories
+    assert all(b.start.weekday() == 0 and b.end.weekday() == 6 for b in line.buckets)
+    assert line.buckets[0].start <= date.fromisoformat(min(filter(None, map(day, expected))))
+
+
+def test_timeline_command_outputs(reuters: Reuters) -> None:  # noqa: F811
+    index = str(reuters[0])
+    as_json = invoke("timeline", "oil", "--by", "month", "--json", "--index", index)
+    assert as_json.exit_code == 0
+    data = json.loads(as_json.stdout)
+    assert [b["label"] for b in data["buckets"]][:3] == ["1987-02", "1987-03", "1987-04"]
+    assert data["undated"] == 2 and data["by"] == "month"
+    tsv = invoke("timeline", "oil", "--by", "month", "--tsv", "--index", index)
+    rows = [line.split("\t") for line in tsv.stdout.splitlines()]
+    assert rows[0] == ["start", "end", "label", "count"]
+    assert rows[2][:3] == ["1987-03-01", "1987-03-31", "1987-03"]
+    assert rows[-1] == ["", "", "undated", "2"]
+    assert sum(int(r[3]) for r in rows[1:]) == data["total"]
+    chart = invoke("timeline", "oil", "--by", "month", "--index", index)
+    assert "1987-03" in chart.stdout and "█" in chart.stdout and "no date" in chart.stdout
+    assert "2 without a date" in chart.stderr
+    none = invoke("timeline", "xylophonist", "--index", index)
+    assert none.exit_code == 1 and none.stdout == ""
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -233,6 +284,8 @@ def test_dates_survive_incremental_runs_and_several_segments(tmp_path: Path, wri
         (["search", "oil", "--recent=fast"], "not a half-life"),
         (["search", "oil", "--recent=0d"], "not a half-life"),
         (["search", "oil", "--recent", "--sort", "date"], "leave out --sort"),
+        (["timeline", "oil", "--since", "1987-02-30"], "not a real date"),
+        (["timeline", "oil", "--by", "decade"], "Invalid value for '--by'"),
         (["batch", "-", "--since", "soon"], "is not a date"),
     ],
 )

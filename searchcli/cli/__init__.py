@@ -8,7 +8,7 @@ register themselves on the group in `base`.
 
 from __future__ import annotations
 
-from . import admincmd, evalcmd, indexcmd, searchcmd  # noqa: F401  (registers the commands)
+from . import admincmd, evalcmd, indexcmd, searchcmd, timecmd  # noqa: F401  (registers the commands)
 from .base import ExitStatus, cli
 
 __all__ = ["ExitStatus", "cli", "main"]
