@@ -52,6 +52,10 @@ def hit_renderable(hit: Hit) -> RenderableType:
     lines: list[RenderableType] = [meta]
     if hit.snippet.text:
         lines.append(snippet_text(hit.snippet.text, hit.snippet.highlights))
+    if hit.explain is not None:
+        from .render_explain import explain_renderable
+
+        lines.append(explain_renderable(hit.explain))
     return Group(head, Padding(Group(*lines), (0, 0, 1, 5)))
 
 

@@ -10,6 +10,7 @@ import functools
 import heapq
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -18,7 +19,7 @@ from whoosh import scoring
 
 from .errors import IndexCorrupt, QueryError
 from .highlight import make_snippet
-from .models import Document, Hit, SearchResult
+from .models import Document, Hit, SearchResult, Snippet
 from .opening import DAMAGE_ERRORS, open_searcher
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
@@ -95,16 +96,18 @@ class Searcher:
         until: str | date | None = None,
         sort: str = "relevance",
         recent: str | float | None = None,
+        explain: bool = False,
         today: date | None = None,
     ) -> SearchResult:
         """Rank the documents that match `text`; see README "Searching" and "Dates".
 
         `since` / `until`: inclusive calendar days (2026-11-27, 2026-11, 2026, 7d, 3m, 1y);
         `sort`: relevance, date or -date; `recent`: a half-life (30d) that decays scores
-        by age; `today`: what relative dates count from (the local date by default).
+        by age; `explain`: each hit carries how its score was computed; `today`: what
+        relative dates count from (the local date by default).
         """
         plan = TimePlan.make(since, until, sort, recent, today)
-        return self._search(text, limit, page, mode, snippets, suggest, plan)
+        return self._search(text, limit, page, mode, snippets, suggest, plan, explain)
 
     @_reads_index
     def timeline(
@@ -124,7 +127,7 @@ class Searcher:
 
         plan = TimePlan.make(since, until, today=today)
         plan.tally = True
-        result = self._search(text, 1, 1, mode, False, False, plan)
+        result = self._search(text, 1, 1, mode, False, False, plan, False)
         return build_timeline(text, result.mode, plan, by)
 
     def _search(
@@ -136,6 +139,7 @@ class Searcher:
         snippets: bool,
         suggest: bool,
         plan: TimePlan,
+        explain: bool,
     ) -> SearchResult:
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
@@ -162,6 +166,13 @@ class Searcher:
                 used = "all"
         ranked = ranked[(page - 1) * limit :]
         hits = self._hits(ranked, q, (page - 1) * limit, snippets)
+        if explain:
+            from .explain import explain_hit
+
+            hits = tuple(
+                replace(hit, explain=explain_hit(self._searcher, q, docnum, hit.score, plan))
+                for hit, (_, docnum) in zip(hits, ranked, strict=True)
+            )
         # Suggest when nothing was found, or when no document has every word of a
         # short query.
         suggestion = None
@@ -252,7 +263,7 @@ class Searcher:
                     source=fields.get("source", ""),
                     path=fields.get("path", ""),
                     date=fields.get("date") or None,
-                    **({"snippet": snippet} if snippet is not None else {}),
+                    snippet=snippet if snippet is not None else Snippet(""),
                 )
             )
         return tuple(hits)

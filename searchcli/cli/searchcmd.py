@@ -63,6 +63,7 @@ def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
 )
 @date_options
 @order_options
+@click.option("--explain", is_flag=True, help="Show how each hit's score was computed.")
 @output_options
 def search(
     words: tuple[str, ...],
