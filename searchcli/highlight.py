@@ -77,21 +77,25 @@ def _candidate_words(terms: Collection[str], ascii_text: bool) -> re.Pattern[str
     return _prefix_words(frozenset(t[:3] for t in terms))
 
 
+def _matches(text: str, terms: Collection[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of `text` whose term is in `terms`."""
+    words = _candidate_words(terms, text.isascii()) if terms else None
+    if not words:
+        return []
+    found = ((m.start(), m.end(), term_of(m.group())) for m in words.finditer(text))
+    return [match for match in found if match[2] in terms]
+
+
+def match_spans(text: str, terms: Collection[str]) -> tuple[tuple[int, int], ...]:
+    """The (start, end) offsets of every word of `text` whose term is in `terms`."""
+    return tuple((start, end) for start, end, _ in _matches(text, terms))
+
+
 def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) -> Snippet:
     """The window of `text` around the best cluster of words whose term is in `terms`."""
     if not text:
         return Snippet("")
-    scan = text[:SCAN_CHARS]
-    words = _candidate_words(terms, scan.isascii()) if terms else None
-    matches = (
-        [
-            (m.start(), m.end(), t)
-            for m in words.finditer(scan)
-            if (t := term_of(m.group())) in terms
-        ]
-        if words
-        else []
-    )
+    matches = _matches(text[:SCAN_CHARS], terms)
     if matches:
         i, j = _best_window(matches, width)
         first, last = matches[i][0], matches[j - 1][1]

@@ -75,15 +75,27 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
         err.print(Text.assemble("did you mean: ", (clean_line(result.suggestion), "bold")))
 
 
-def print_document(console: Console, doc: Document) -> None:
-    console.print(safe(doc.title or "(untitled)", TITLE_STYLE))
+def print_document(
+    console: Console,
+    doc: Document,
+    title_spans: Iterable[tuple[int, int]] = (),
+    body_spans: Iterable[tuple[int, int]] = (),
+) -> None:
+    """The whole document; spans (offsets into clean_line(title), clean_text(body))
+    are highlighted."""
+    title = safe(doc.title or "(untitled)", TITLE_STYLE)
+    body = Text(clean_text(doc.body))
+    for text, spans in ((title, title_spans), (body, body_spans)):
+        for start, end in spans:
+            text.stylize(MATCH_STYLE, start, end)
+    console.print(title)
     console.print(safe(doc.source, "cyan"))
     meta = Text(f"id {clean_line(doc.id)}", style=DIM)
     if doc.date:  # in full, as stored: the time and its offset when the document gave them
         meta = Text.assemble((f"date {clean_line(doc.date)}  ", DIM), meta)
     console.print(meta)
     console.print()
-    console.print(Text(clean_text(doc.body)))
+    console.print(body)
 
 
 def print_stats(console: Console, stats: IndexStats) -> None:

@@ -289,6 +289,12 @@ class Searcher:
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(found)
 
+    @_reads_index
+    def match_terms(self, text: str) -> frozenset[str]:
+        """The index terms the words of a query match (wildcards and fuzzy terms
+        expanded), for highlighting them in a document."""
+        return self._highlight_terms(self.parse(text, "any"))
+
     def suggest(self, text: str) -> str | None:
         """A respelling of the query from the index's own words that finds something."""
         fixed = respell(self._searcher, text)

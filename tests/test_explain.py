@@ -1,4 +1,4 @@
-"""--explain: a score taken apart, field by field."""
+"""--explain (a score taken apart) and `show ID --query` (a document with its matches)."""
 
 from __future__ import annotations
 
@@ -102,3 +102,52 @@ def test_explain_in_json_and_on_the_terminal(reuters: Reuters) -> None:  # noqa:
     drawn = runner.invoke(cli, ["search", "oil prices", "--explain", "-n", "1", "--index", index])
     assert "idf" in drawn.stdout and "(every word)" in drawn.stdout
     assert f"score {ex['relevance']:.3f}" in drawn.stdout
+
+
+# -- show ID --query -----------------------------------------------------------------
+
+
+def test_show_query_highlights_every_match(reuters: Reuters) -> None:  # noqa: F811
+    index, records = reuters
+    record = next(r for r in records if r["id"] == "offset-1")
+    runner = CliRunner()
+    out = runner.invoke(
+        cli, ["show", "offset-1", "--query", "oil prices", "--json", "--index", str(index)]
+    )
+    assert out.exit_code == 0
+    data = json.loads(out.stdout)
+    words = [record["body"][a:b] for a, b in data["highlights"]["body"]]
+    assert words == ["Oil", "prices"]
+    assert [record["title"][a:b] for a, b in data["highlights"]["title"]] == ["oil"]
+    piped = runner.invoke(cli, ["show", "offset-1", "-q", "oil", "--index", str(index)])
+    assert "Late oil report" in piped.stdout and "\x1b" not in piped.stdout  # plain text
+
+
+def test_show_query_goes_through_a_pager_with_styles_on_a_terminal(
+    reuters: Reuters,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rich.console import Console
+
+    from searchcli.cli import showquery
+
+    paged: list[str] = []
+    terminal = Console(force_terminal=True, color_system="standard", width=80)
+    monkeypatch.setattr(showquery, "consoles", lambda: (terminal, terminal))
+    monkeypatch.setattr(showquery.click, "echo_via_pager", paged.append)
+    out = CliRunner().invoke(cli, ["show", "offset-1", "-q", "prices", "--index", str(reuters[0])])
+    assert out.exit_code == 0 and len(paged) == 1
+    assert "\x1b[1;33mprices\x1b[0m" in paged[0]  # the match, styled, reaches the pager
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["show", "no-such-id", "-q", "oil"], 1, "no document with id 'no-such-id'"),
+        (["show", "offset-1", "-q", "  "], 2, "--query needs at least one word"),
+        (["show", "offset-1", "-q", "xylophone"], 0, "none of the query's words occur"),
+    ],
+)
+def test_show_query_bad_input(reuters: Reuters, args: list[str], code: int, message: str) -> None:  # noqa: F811
+    out = CliRunner().invoke(cli, [*args, "--index", str(reuters[0])])
+    assert out.exit_code == code and message in out.stderr

@@ -48,16 +48,27 @@ def stats(index_dir: str, as_json: bool) -> None:
 @click.argument("doc_id")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
-def show(doc_id: str, index_dir: str, as_json: bool) -> None:
+@click.option(
+    "-q", "--query", metavar="WORDS", help="Highlight these words (a pager on a terminal)."
+)
+def show(doc_id: str, index_dir: str, as_json: bool, query: str | None) -> None:
     """Print the stored document with id DOC_ID."""
     from ..searching import Searcher
 
+    if query is not None and not query.strip():
+        fail("--query needs at least one word to highlight")
     with Searcher(index_dir) as searcher:
         doc = searcher.document(doc_id)
+        terms = searcher.match_terms(query) if query and doc else frozenset()
     if doc is None:
         warn(f"no document with id {doc_id!r}")
         sys.exit(ExitStatus.NOT_FOUND)
-    emit_record(doc, as_json, "print_document")
+    if query is None:
+        emit_record(doc, as_json, "print_document")
+        return
+    from .showquery import show_highlighted
+
+    show_highlighted(doc, terms, as_json)
 
 
 @cli.command()
