@@ -48,7 +48,8 @@ def explain_renderable(ex: Explanation) -> RenderableType:
             f"{r['half_life_days']:g} d) = {ex.score:.3f}"
         )
     lines.append(Text(total, style="bold"))
-    lines.extend(Text(f"{part.part}: {part.note}", style=DIM) for part in ex.other)
+    kinds = dict.fromkeys((part.part.split()[0], part.note) for part in ex.other)
+    lines.extend(Text(clean_line(f"{kind}: {note}"), style=DIM) for kind, note in kinds)
     lines.extend(Text(note, style=DIM) for note in ex.notes)
     return Group(*lines)
 
