@@ -2,7 +2,8 @@
 
 The `moment` column is fixed-width: a segment's whole column is one read of 8 bytes a
 document, kept with the segment's reader, so filtering or sorting by date costs one
-array lookup a matching document.
+array lookup a matching document. A column cut short reads as damage (a ValueError,
+which the searcher reports as "rebuild").
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import sys
 import weakref
 from array import array
 from typing import Any
+
+from .timefilter import moment_of
 
 FIELD = "moment"
 
@@ -34,9 +37,22 @@ def _segment_moments(reader: Any) -> array[int]:
         except AttributeError:  # a codec that keeps columns another way
             moments = array("q", (int(column[i]) for i in range(count)))
     if len(moments) < count:  # documents after the last dated one read as 0: no date
+        _check_undated(reader, len(moments))
         moments.extend(array("q", [0]) * (count - len(moments)))
     _SEGMENTS[reader] = moments
     return moments
+
+
+def _check_undated(reader: Any, first: int) -> None:
+    """The column stops after the last dated document, so the document right after
+    its end has no date; when it has one, the column was cut short: damage (Whoosh
+    keeps no checksums, and a short column would silently drop dates)."""
+    try:
+        written = reader.stored_fields(first).get("date")
+    except Exception as exc:  # unpickling damaged stored fields raises anything
+        raise ValueError(f"stored fields of document {first}: {exc}") from None
+    if moment_of(written) is not None:
+        raise ValueError(f"the {FIELD} column ends before dated document {first}")
 
 
 def moments(searcher: Any) -> array[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -315,3 +316,24 @@ def test_cli_time_options(reuters: Reuters) -> None:  # noqa: F811
     )
     line = json.loads(batch.stdout)
     assert line["qid"] == "q1" and all(h["date"] < "1987-04" for h in line["hits"])
+
+
+@pytest.mark.parametrize("how", ["empty", "half", "last-byte-cut", "deleted"])
+def test_a_damaged_date_column_says_rebuild(reuters: Reuters, tmp_path: Path, how: str) -> None:  # noqa: F811
+    """Whoosh keeps no checksums: a date column cut short must not silently drop dates."""
+    import shutil
+
+    work = tmp_path / "index"
+    shutil.copytree(reuters[0], work)
+    (column,) = work.glob("data-*/MAIN_*.moment.col")
+    size = column.stat().st_size
+    if how == "deleted":
+        column.unlink()
+    else:
+        os.truncate(column, {"empty": 0, "half": size // 2, "last-byte-cut": size - 1}[how])
+    for args in (["search", "oil", "--since", "1987-03"], ["timeline", "oil"]):
+        result = CliRunner().invoke(cli, [*args, "--index", str(work)])
+        assert result.exit_code == 2 and result.stdout == ""
+        assert "the moment column ends before dated document" in result.stderr
+        assert f"searchcli index --rebuild --index {work}" in result.stderr
+    assert invoke("search", "oil", "--index", str(work)).exit_code == 0  # no dates needed
