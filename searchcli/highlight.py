@@ -112,6 +112,13 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def match_spans(text: str, terms: Collection[str]) -> tuple[tuple[int, int], ...]:
+    """The (start, end) offsets of every word of `text` whose term is in `terms`."""
+    if not terms:
+        return ()
+    return tuple(_merged([(start, end) for start, end, _ in _matches(text, terms)]))
+
+
 def make_snippet(text: str, terms: Collection[str], width: int = SNIPPET_CHARS) -> Snippet:
     """The window of `text` around the best cluster of words whose term is in `terms`."""
     if not text:

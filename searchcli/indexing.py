@@ -29,6 +29,7 @@ from .models import Document, IndexReport, Skip
 from .noticesync import NoticeSync
 from .opening import DAMAGE_ERRORS, open_index
 from .schema import SCHEMA_VERSION, make_schema
+from .timefilter import moment_of
 from .writers import open_writer
 
 Progress = Callable[[int, int], None]  # (files done, files to read)
@@ -157,6 +158,7 @@ def _fields(doc: Document) -> dict[str, Any]:
         "date": doc.date or "",
         "author": doc.author or "",
         "site": doc.site or "",
+        "moment": moment_of(doc.date) or 0,
     }
 
 

@@ -7,7 +7,10 @@ to callers and what the serializers turn into JSON.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,12 @@ class Hit:
     author: str | None = None
     site: str | None = None
     snippet: Snippet = field(default_factory=lambda: Snippet(""))
+    explain: Explanation | None = None  # with explain=True: how the score was computed
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable key set shared by --json, --jsonl and batch output."""
-        return {
+        """The stable key set shared by --json, --jsonl and batch output
+        (plus "explain" when it was asked for)."""
+        d = {
             "rank": self.rank,
             "score": round(self.score, 6),
             "id": self.id,
@@ -86,6 +91,9 @@ class Hit:
             "snippet": self.snippet.text,
             "highlights": [list(h) for h in self.snippet.highlights],
         }
+        if self.explain is not None:
+            d["explain"] = self.explain.to_dict()
+        return d
 
 
 @dataclass(frozen=True)

@@ -275,9 +275,17 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         self.complete += len(complete)
         if self.require == ALL:
             return {d: scores[d] for d in complete}
-        if self.require == FIRST and found > 1:
-            # above any document that lacks a word: every word's largest possible score
-            bonus = sum(qf * idf(n_docs, 1) * (K1 + 1) for _, qf in self.wterms) * self.boost
+        bonus = self.every_word_bonus(n_docs)
+        if bonus:
             for d in complete:
                 scores[d] += bonus
         return scores
+
+    def every_word_bonus(self, n_docs: int) -> float:
+        """What a document with every word gets added in the all-first mode, to rank
+        it above any document that lacks a word: every word's largest possible score.
+        0 in the other modes, for one word, or when a word is not in the index."""
+        found = sum(1 for t, _ in self.wterms if self._dfs and self._dfs.get(t))
+        if self.require != FIRST or found < 2 or found < len(self.wterms):
+            return 0.0
+        return sum(qf * idf(n_docs, 1) * (K1 + 1) for _, qf in self.wterms) * self.boost

@@ -65,6 +65,10 @@ def hit_renderable(hit: Hit) -> RenderableType:
     lines: list[RenderableType] = [meta]
     if hit.snippet.text:
         lines.append(snippet_text(hit.snippet.text, hit.snippet.highlights))
+    if hit.explain is not None:
+        from .render_explain import explain_renderable
+
+        lines.append(explain_renderable(hit.explain))
     return Group(head, Padding(Group(*lines), (0, 0, 1, 5)))
 
 
@@ -97,16 +101,27 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
         err.print(Text.assemble("did you mean: ", (clean_line(result.suggestion), "bold")))
 
 
-def print_document(console: Console, doc: Document) -> None:
-    console.print(safe(doc.title or "(untitled)", TITLE_STYLE))
+def print_document(
+    console: Console,
+    doc: Document,
+    title_spans: Iterable[tuple[int, int]] = (),
+    body_spans: Iterable[tuple[int, int]] = (),
+) -> None:
+    """The whole document; spans (offsets into clean_line(title), clean_text(body))
+    are highlighted. Notices kept out of the body follow it, dim."""
+    title = safe(doc.title or "(untitled)", TITLE_STYLE)
+    body = Text(clean_text(doc.body))
+    for text, spans in ((title, title_spans), (body, body_spans)):
+        for start, end in spans:
+            text.stylize(MATCH_STYLE, start, end)
+    console.print(title)
     console.print(where(doc.source, doc.path))
     # the date in full, as stored: the time and its offset when the document gave them
     parts = [f"date {clean_line(doc.date)}"] if doc.date else []
     parts += [*byline(doc.author, doc.site), f"id {clean_line(doc.id)}"]
-    meta = Text("  ".join(parts), style=DIM)
-    console.print(meta)
+    console.print(Text("  ".join(parts), style=DIM))
     console.print()
-    console.print(Text(clean_text(doc.body)))
+    console.print(body)
     if doc.notices:
         console.print()
         console.print(Text("Notices", style=f"{DIM} bold"))

@@ -24,12 +24,13 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 import Stemmer
-from whoosh import fields, formats
+from whoosh import columns, fields, formats
 from whoosh.analysis import Analyzer, Token
 
 # Bump when the schema or the analysis changes in a way that makes old indexes
 # give wrong answers; such an index is refused with a message to rebuild.
-SCHEMA_VERSION = 6  # 3: absolute paths; 4: author, site; 5: notices; 6: CJK, stop words
+SCHEMA_VERSION = 7  # 3: absolute paths; 4: author, site; 5: notices; 6: CJK, stop words;
+# 7: the `moment` column (dates as numbers, for --since/--sort)
 
 # Han, Hiragana, Katakana (half-width too) and Hangul: the scripts written without
 # spaces between words (Korean has spaces, but bigrams serve it as Lucene's do).
@@ -315,6 +316,24 @@ class FastText(fields.TEXT):
         return (t.text for t in analyzer(qstring, mode=mode, **kwargs))
 
 
+class MomentColumn(fields.FieldType):  # type: ignore[misc]
+    """Not searchable: a fixed-width column holding each document's moment (seconds
+    from 0001-01-01 to its date as written, see `timefilter`), 0 when it has none.
+    A whole segment's column is read in one go to filter and sort by date."""
+
+    indexed = False
+    stored = False
+
+    def __init__(self) -> None:
+        self.column_type = columns.NumericColumn("q", default=0)
+
+    def to_column_value(self, value: Any) -> Any:
+        return int(value)
+
+    def from_column_value(self, value: Any) -> Any:
+        return int(value)
+
+
 def make_schema() -> fields.Schema:
     analyzer = SearchAnalyzer()
     return fields.Schema(
@@ -329,4 +348,5 @@ def make_schema() -> fields.Schema:
         site=fields.STORED(),
         # paragraphs kept out of the body (notices.py): [[position, text], ...]
         notices=fields.STORED(),
+        moment=MomentColumn(),
     )

@@ -10,19 +10,26 @@ import functools
 import heapq
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from whoosh import query as wq
 from whoosh import scoring
 
 from .errors import IndexCorrupt, QueryError
 from .highlight import make_snippet
-from .models import Document, Hit, SearchResult
+from .models import Document, Hit, SearchResult, Snippet
 from .opening import DAMAGE_ERRORS, open_searcher
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
 from .spelling import respell
 from .store import resolve_index_dir
+from .timeindex import moments
+from .timeplan import TimePlan
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 
 # In the default mode, queries of at most this many content words list the documents
 # with every word first (then those with some); longer ones, usually questions in
@@ -87,6 +94,54 @@ class Searcher:
         mode: str = "auto",
         snippets: bool = True,
         suggest: bool = True,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        sort: str = "relevance",
+        recent: str | float | None = None,
+        explain: bool = False,
+        today: date | None = None,
+    ) -> SearchResult:
+        """Rank the documents that match `text`; see README "Searching" and "Dates".
+
+        `since` / `until`: inclusive calendar days (2026-11-27, 2026-11, 2026, 7d, 3m, 1y);
+        `sort`: relevance, date or -date; `recent`: a half-life (30d) that decays scores
+        by age; `explain`: each hit carries how its score was computed; `today`: what
+        relative dates count from (the local date by default).
+        """
+        plan = TimePlan.make(since, until, sort, recent, today)
+        return self._search(text, limit, page, mode, snippets, suggest, plan, explain)
+
+    @_reads_index
+    def timeline(
+        self,
+        text: str,
+        *,
+        mode: str = "auto",
+        since: str | date | None = None,
+        until: str | date | None = None,
+        by: str | None = None,
+        today: date | None = None,
+    ) -> Timeline:
+        """How many documents match `text` per day, week, month or year (`by`; chosen
+        from the span when None). Each count is the total `search` reports for the
+        same query with that bucket's first and last day as since and until."""
+        from .timeline import build_timeline
+
+        plan = TimePlan.make(since, until, today=today)
+        plan.tally = True
+        result = self._search(text, 1, 1, mode, False, False, plan, False)
+        return build_timeline(text, result.mode, plan, by)
+
+    def _search(
+        self,
+        text: str,
+        limit: int,
+        page: int,
+        mode: str,
+        snippets: bool,
+        suggest: bool,
+        plan: TimePlan,
+        explain: bool,
     ) -> SearchResult:
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
@@ -98,20 +153,28 @@ class Searcher:
         if mode == "auto":
             used = FIRST if content_words(text) <= AUTO_ALL_MAX_WORDS else "any"
         q = self.parse(text, used)
-        total, ranked = self._run(q, limit * page)
+        total, ranked = self._run(q, limit * page, plan)
         short = used == FIRST
         if short:
             # plain words: ranked by any, those with every word first; query syntax: all
             # words must match, and any may when that finds nothing
             if isinstance(q, BM25FQuery):
-                used = "all" if q.complete else "any"
+                used = "all" if (plan.complete if plan.active else q.complete) else "any"
             elif not total:
                 used = "any"
                 q = self.parse(text, used)
-                total, ranked = self._run(q, limit * page)
+                total, ranked = self._run(q, limit * page, plan)
             else:
                 used = "all"
-        hits = self._hits(ranked[(page - 1) * limit :], q, (page - 1) * limit, snippets)
+        ranked = ranked[(page - 1) * limit :]
+        hits = self._hits(ranked, q, (page - 1) * limit, snippets)
+        if explain:
+            from .explain import explain_hit
+
+            hits = tuple(
+                replace(hit, explain=explain_hit(self._searcher, q, docnum, hit.score, plan))
+                for hit, (_, docnum) in zip(hits, ranked, strict=True)
+            )
         # Suggest when nothing was found, or when no document has every word of a
         # short query.
         suggestion = None
@@ -163,21 +226,46 @@ class Searcher:
         found = (self.document(doc_id) for doc_id in (entry[2] if entry else ()))
         return [doc for doc in found if doc is not None]
 
-    def _run(self, q: wq.Query, depth: int) -> tuple[int, list[tuple[float, int]]]:
-        """(how many documents match, the best `depth` as (score, doc number) pairs)."""
+    def _run(
+        self, q: wq.Query, depth: int, plan: TimePlan | None = None
+    ) -> tuple[int, list[tuple[float, int]]]:
+        """(how many documents match, the best `depth` as (score, doc number) pairs),
+        filtered and ordered by `plan` when it has anything to do."""
         try:
+            if plan is not None and plan.active:
+                matches = self._matches(q)  # first: the grouping needs the scored query
+                first = self._first_group(q)
+                return plan.arrange(matches, moments(self._searcher), depth, first)
             if isinstance(q, BM25FQuery):
                 # the scores are all computed already: no need for Whoosh's collector
-                scores: dict[int, float] = {}
-                for leaf, offset in self._searcher.leaf_searchers():
-                    for doc, score in q.scores(leaf).items():
-                        scores[offset + doc] = score
+                scores = self._matches(q)
                 best = heapq.nsmallest(depth, ((-s, d) for d, s in scores.items()))
                 return len(scores), [(-s, d) for s, d in best]
             results = self._searcher.search(q, limit=depth, optimize=False)
             return len(results), [(hit.score or 0.0, hit.docnum) for hit in results]
         except (OSError, EOFError) as exc:
             raise IndexCorrupt(self.index_dir, exc) from None
+
+    def _matches(self, q: wq.Query) -> dict[int, float]:
+        """Every matching document's score, by doc number."""
+        if isinstance(q, BM25FQuery):
+            scores: dict[int, float] = {}
+            for leaf, offset in self._searcher.leaf_searchers():
+                for doc, score in q.scores(leaf).items():
+                    scores[offset + doc] = score
+            return scores
+        results = self._searcher.search(q, limit=None, optimize=False)
+        return {docnum: score or 0.0 for docnum, score in results.items()}
+
+    def _first_group(self, q: wq.Query) -> Callable[[float], bool] | None:
+        """Which scores belong to documents with every word of a short plain query."""
+        if not (isinstance(q, BM25FQuery) and q.require == FIRST):
+            return None
+        bonus = q.every_word_bonus(self._searcher.doc_count_all())
+        if bonus:
+            return lambda score: score >= bonus
+        complete = q.complete > 0  # one word: every match has it; a missing word: none
+        return lambda score: complete
 
     def _hits(
         self, ranked: list[tuple[float, int]], q: wq.Query, offset: int, snippets: bool
@@ -199,7 +287,7 @@ class Searcher:
                     date=fields.get("date") or None,
                     author=fields.get("author") or None,
                     site=fields.get("site") or None,
-                    **({"snippet": snippet} if snippet is not None else {}),
+                    snippet=snippet if snippet is not None else Snippet(""),
                 )
             )
         return tuple(hits)
@@ -224,6 +312,12 @@ class Searcher:
                 if fieldname in SEARCH_FIELDS:
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(found)
+
+    @_reads_index
+    def match_terms(self, text: str) -> frozenset[str]:
+        """The index terms the words of a query match (wildcards and fuzzy terms
+        expanded), for highlighting them in a document."""
+        return self._highlight_terms(self.parse(text, "any"))
 
     def suggest(self, text: str) -> str | None:
         """A respelling of the query from the index's own words that finds something."""

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (registers the commands)
     evalcmd,
     indexcmd,
     searchcmd,
+    timecmd,
 )
 from .base import ExitStatus, cli
 

@@ -52,30 +52,44 @@ def stats(index_dir: str, as_json: bool) -> None:
 @click.argument("ids_or_paths", metavar="ID_OR_PATH...", nargs=-1, required=True)
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="As JSON (one object a document).")
-def show(ids_or_paths: tuple[str, ...], index_dir: str, as_json: bool) -> None:
+@click.option(
+    "-q", "--query", metavar="WORDS", help="Highlight these words (a pager on a terminal)."
+)
+def show(
+    ids_or_paths: tuple[str, ...], index_dir: str, as_json: bool, query: str | None
+) -> None:
     """Print stored documents, each named by its id or by the path of its file
     (absolute, or relative to the current folder): what `search --paths` prints,
     so `searchcli search --paths WORD | xargs searchcli show` works.
 
-    A file with several documents (JSON lines) shows each. Exit 1 when any
-    argument names no document.
+    A file with several documents (JSON lines) shows each. With --query, the
+    query's matches are highlighted. Exit 1 when any argument names no document.
     """
     from ..searching import Searcher
     from ..text import safe_name
 
-    missing = shown = 0
+    if query is not None and not query.strip():
+        fail("--query needs at least one word to highlight")
+    missing = 0
+    docs = []
     with Searcher(index_dir) as searcher:
         for name in ids_or_paths:
             doc = searcher.document(name)
-            docs = [doc] if doc is not None else searcher.documents_at(name)
-            if not docs:
+            found = [doc] if doc is not None else searcher.documents_at(name)
+            if not found:
                 warn(f"no document with id or path {safe_name(name)!r}")
                 missing += 1
-            for doc in docs:
-                if shown and not as_json:
-                    click.echo()  # a blank line between documents
-                emit_record(doc, as_json, "print_document")
-                shown += 1
+            docs.extend(found)
+        terms = searcher.match_terms(query) if query and docs else frozenset()
+    for shown, doc in enumerate(docs):
+        if query is not None:
+            from .showquery import show_highlighted
+
+            show_highlighted(doc, terms, as_json)
+            continue
+        if shown and not as_json:
+            click.echo()  # a blank line between documents
+        emit_record(doc, as_json, "print_document")
     if missing:
         sys.exit(ExitStatus.NOT_FOUND)
 

@@ -12,7 +12,6 @@ from ..errors import QueryError
 from ..models import Hit, SearchResult
 from .base import (
     ExitStatus,
-    QueryCommand,
     cli,
     consoles,
     fail,
@@ -22,6 +21,7 @@ from .base import (
     stdout_bytes,
     warn,
 )
+from .timeopts import TimeCommand, TimeQueryCommand, date_options, order_options
 
 # -- search --------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
         warn(f"did you mean: {result.suggestion}")
 
 
-@cli.command(cls=QueryCommand)
+@cli.command(cls=TimeQueryCommand)
 @click.argument("words", nargs=-1, required=True)
 @index_option
 @query_options
@@ -68,6 +68,9 @@ def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
     type=click.IntRange(1),
     help="Page of results (of --limit hits each).",
 )
+@date_options
+@order_options
+@click.option("--explain", is_flag=True, help="Show how each hit's score was computed.")
 @output_options
 def search(
     words: tuple[str, ...],
@@ -77,6 +80,7 @@ def search(
     page: int,
     fmt: str | None,
     nul: bool,
+    **time: str | bool | None,
 ) -> None:
     """Search the index for WORDS.
 
@@ -88,16 +92,28 @@ def search(
       数据库  マニュアル   Chinese, Japanese, Korean words, found inside text
       title:armenia        a word in one field (title, body, source)
       negot*  negotiate~   wildcard, and typo-tolerant (fuzzy) match
+
+    \b
+    Time:
+      --since 2026-11 --until 2026-11-27   documents dated in that span
+      --sort -date                          newest first (undated last)
+      --recent / --recent=7d                favour recent documents
     """
     from ..searching import Searcher
 
     with Searcher(index_dir) as searcher:
-        result = searcher.search(" ".join(words), limit=limit, page=page, mode=mode or "auto")
+        result = searcher.search(
+            " ".join(words),
+            limit=limit,
+            page=page,
+            mode=mode or "auto",
+            **time,  # type: ignore[arg-type]
+        )
     emit_hits(result, fmt, nul)
     sys.exit(ExitStatus.FOUND if result.hits else ExitStatus.NOT_FOUND)
 
 
-@cli.command()
+@cli.command(cls=TimeCommand)
 @click.argument(
     "queries", default="-", type=click.File("r", encoding="utf-8", errors="replace", lazy=False)
 )
@@ -119,6 +135,8 @@ def search(
     help="Hits a query in a TREC run.",
 )
 @click.option("--no-snippets", is_flag=True, help="Skip snippets (faster).")
+@date_options
+@order_options
 def batch(
     queries: IO[str],
     index_dir: str,
@@ -127,6 +145,7 @@ def batch(
     trec_tag: str | None,
     depth: int,
     no_snippets: bool,
+    **time: str | None,
 ) -> None:
     """Run many queries from QUERIES (a file, or - for stdin), one a line.
 
@@ -137,7 +156,9 @@ def batch(
     from ..evaluation import iter_query_lines
     from ..searching import Searcher
     from ..serialize import dumps
+    from ..timeplan import TimePlan
 
+    TimePlan.make(**time)  # type: ignore[arg-type]  # bad dates stop the run here
     if trec_tag is not None and (not trec_tag or any(c.isspace() for c in trec_tag)):
         fail(f"--trec tag {trec_tag!r} must be one word")
     out = sys.stdout
@@ -154,6 +175,7 @@ def batch(
                     mode=mode or "auto",
                     snippets=not (trec_tag or no_snippets),
                     suggest=not trec_tag,
+                    **time,  # type: ignore[arg-type]
                 )
             except QueryError as exc:
                 warn(f"line {lineno}: {exc}; skipped")
