@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from whoosh import index as whoosh_index
 
-from . import store
+from . import dupstore, store
 from .documents import SourceFile, parse_file, parse_stream, walk
 from .errors import (
     BadDocument,
@@ -61,6 +61,7 @@ class _Run:
         self.skipped: list[Skip] = []
         self.added = self.updated = self.removed = self.unchanged = 0
         self.seen_ids: dict[str, str] = {}  # id -> where it came from, this run
+        self.dups = dupstore.DupTracker()  # near-duplicates; an update starts from the last
 
     def skip(self, s: Skip) -> None:
         self.skipped.append(s)
@@ -114,6 +115,7 @@ def _index_file(writer: Any, run: _Run, sf: SourceFile, manifest: store.Manifest
     ids = []
     for doc in run.documents(sf):
         writer.add_document(**_fields(doc))
+        run.dups.add(doc)
         ids.append(doc.id)
     skips = [[s.reason, s.line] for s in run.skipped[before:] if s.path == sf.path]
     manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids, skips]
@@ -139,15 +141,19 @@ def _add_stream(writer: Any, run: _Run, update: bool) -> None:
             run.skip(item)
         elif run.accept(item):
             (writer.update_document if update else writer.add_document)(**_fields(item))
+            run.dups.add(item)
             run.added += 1
 
 
-def _commit(writer: Any, data_dir: str, manifest: store.Manifest) -> int:
-    """Write the manifest for the coming generation, then commit; returns the generation."""
+def _commit(writer: Any, run: _Run, data_dir: str, manifest: store.Manifest) -> int:
+    """Write the near-duplicate groups and the manifest for the coming generation,
+    then commit; returns the generation."""
     generation = writer.generation
+    run.dups.write(data_dir, generation)
     store.write_manifest(data_dir, generation, manifest)
     writer.commit(merge=True)
     store.prune_manifests(data_dir, generation)
+    dupstore.prune(data_dir, generation)
     return generation
 
 
@@ -192,7 +198,7 @@ def _rebuild_locked(run: _Run) -> IndexReport:
                 run.added += len(_index_file(writer, run, sf, manifest))
                 run.done(done, len(files))
             _add_stream(writer, run, update=False)
-            _commit(writer, data_dir, manifest)
+            _commit(writer, run, data_dir, manifest)
         except BaseException:
             _cancel(writer)
             raise
@@ -214,6 +220,13 @@ def _manifest_from_index(ix: Any) -> store.Manifest:
             if path and path != "-":
                 manifest.files.setdefault(_abs(path), [-1, -1, []])[2].append(fields["id"])
     return manifest
+
+
+def _stored_texts(ix: Any) -> Iterator[tuple[str, str, str]]:
+    """(id, title, body) of every document: to hash an index that has no signatures."""
+    with ix.searcher() as s:
+        for fields in s.all_stored_fields():
+            yield fields.get("id", ""), fields.get("title") or "", fields.get("body") or ""
 
 
 def _under(path: str, roots: list[str]) -> bool:
@@ -252,7 +265,9 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
     index_dir = run.index_dir
     roots = [_abs(p) for p in run.file_paths]
     store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
-    manifest = store.read_manifest(data_dir, ix.latest_generation())
+    generation = ix.latest_generation()
+    manifest = store.read_manifest(data_dir, generation)
+    run.dups = dupstore.DupTracker((data_dir, generation), lambda: _stored_texts(ix))
     if manifest is None:
         manifest = _manifest_from_index(ix)
     files = run.walk()
@@ -276,6 +291,8 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
             for doc_id in entry[2]:
                 run.seen_ids.setdefault(doc_id, path)
     if not changed and not gone and run.stdin is None:
+        if run.dups.missing():  # an index from before near-duplicates were grouped
+            run.dups.write(data_dir, generation)
         return run.report(rebuilt=False)
     try:
         writer = open_writer(ix, sum(sf.size for sf in changed))
@@ -289,6 +306,7 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
                     old_ids.update(entry[2])
             for doc_id in old_ids:
                 writer.delete_by_term("id", doc_id)
+                run.dups.remove(doc_id)
             for done, sf in enumerate(changed, 1):
                 for doc_id in _index_file(writer, run, sf, manifest):
                     if doc_id in old_ids:
@@ -300,7 +318,7 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
             new_ids = set(run.seen_ids)
             run.removed = len(old_ids - new_ids)
             manifest.roots = sorted(set(manifest.roots) | set(roots))
-            _commit(writer, data_dir, manifest)
+            _commit(writer, run, data_dir, manifest)
         except BaseException:
             _cancel(writer)
             raise
