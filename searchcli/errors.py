@@ -73,3 +73,16 @@ class EvalFileError(BadDocument):
 
 class IndexWriteError(SearchError):
     """The index could not be written (disk full, read-only folder, ...)."""
+
+
+class UnknownDocument(SearchError):
+    def __init__(self, doc_id: str) -> None:
+        super().__init__(
+            f"no document with id {doc_id!r} in the index; "
+            "`searchcli search ... --jsonl` shows the ids of documents"
+        )
+        self.doc_id = doc_id
+
+
+class WatchError(SearchError):
+    """A saved search that does not exist, exists already, or cannot be run."""

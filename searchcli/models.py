@@ -62,6 +62,7 @@ class Hit:
     path: str
     date: str | None
     snippet: Snippet = field(default_factory=lambda: Snippet(""))
+    duplicates: tuple[str, ...] = ()  # ids of near-duplicates folded into this hit
 
     def to_dict(self) -> dict[str, Any]:
         """The stable key set shared by --json, --jsonl and batch output."""
@@ -75,6 +76,7 @@ class Hit:
             "date": self.date,
             "snippet": self.snippet.text,
             "highlights": [list(h) for h in self.snippet.highlights],
+            "duplicates": list(self.duplicates),
         }
 
 
@@ -87,6 +89,7 @@ class SearchResult:
     limit: int = 10
     mode: str = "all"  # "all": every word had to match; "any": ranked by any word
     suggestion: str | None = None  # a corrected query that would find something
+    folded: int = 0  # matching near-duplicates folded into better hits (total counts stories)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +99,7 @@ class SearchResult:
             "limit": self.limit,
             "mode": self.mode,
             "suggestion": self.suggestion,
+            "folded": self.folded,
             "hits": [h.to_dict() for h in self.hits],
         }
 

@@ -9,6 +9,7 @@ shown as text or dropped, never acted on.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -17,6 +18,9 @@ from rich.text import Text
 
 from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip
 from .text import clean_line, clean_text, safe_name
+
+if TYPE_CHECKING:
+    from .watching import Watch, WatchRun
 
 MATCH_STYLE = "bold yellow"
 TITLE_STYLE = "bold"
@@ -46,6 +50,8 @@ def hit_renderable(hit: Hit) -> RenderableType:
         safe(hit.title or "(untitled)", TITLE_STYLE),
         (f"  {hit.score:.2f}", DIM),
     )
+    if hit.duplicates:
+        head.append(f"  +{len(hit.duplicates)} similar", style="magenta")
     meta = safe(hit.source, "cyan")
     if hit.date:  # the day first, where a long source cannot push it off the line
         meta = Text.assemble((f"{clean_line(hit.date)[:10]}  ", DIM), meta)
@@ -62,6 +68,8 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
     if shown:
         first = result.hits[0].rank
         summary = f"{first}-{first + shown - 1} of {result.total} results"
+        if result.folded:
+            summary = summary[: -len("results")] + "stories (near-duplicates folded; --no-fold)"
     else:
         summary = f"no results for {clean_line(result.query)!r}"
     if result.mode == "any" and result.total:
@@ -71,13 +79,20 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
         err.print(Text.assemble("did you mean: ", (clean_line(result.suggestion), "bold")))
 
 
-def print_document(console: Console, doc: Document) -> None:
+def print_document(console: Console, doc: Document, copies: tuple[str, ...] = ()) -> None:
     console.print(safe(doc.title or "(untitled)", TITLE_STYLE))
     console.print(safe(doc.source, "cyan"))
     meta = Text(f"id {clean_line(doc.id)}", style=DIM)
     if doc.date:  # in full, as stored: the time and its offset when the document gave them
         meta = Text.assemble((f"date {clean_line(doc.date)}  ", DIM), meta)
     console.print(meta)
+    if copies:
+        console.print(
+            Text.assemble(
+                (f"{len(copies)} near-duplicate{'s' if len(copies) > 1 else ''}: ", "magenta"),
+                clean_line(", ".join(copies)),
+            )
+        )
     console.print()
     console.print(Text(clean_text(doc.body)))
 
@@ -119,3 +134,31 @@ def skip_line(skip: Skip) -> Text:
     """One line, whatever the file name holds (newlines, escapes, undecodable bytes)."""
     where = safe_name(skip.path) + (f":{skip.line}" if skip.line is not None else "")
     return Text.assemble(("skipped ", "yellow"), where, ": ", clean_line(skip.reason))
+
+
+def watch_table(watches: Iterable[Watch]) -> Table:
+    table = Table(box=None, pad_edge=False)
+    for name in ("name", "query", "options", "seen", "last run"):
+        table.add_column(name, style=DIM if name in ("seen", "last run") else "")
+    for w in watches:
+        options = f"{w.mode}, top {w.limit}" + ("" if w.fold else ", no fold")
+        table.add_row(
+            safe(w.name, TITLE_STYLE),
+            safe(w.query),
+            options,
+            str(len(w.seen)),
+            w.last_run or "never",
+        )
+    return table
+
+
+def print_watch_run(console: Console, err: Console, run: WatchRun) -> None:
+    for hit in run.result.hits:
+        console.print(hit_renderable(hit), soft_wrap=False)
+    new = run.result.total
+    err.print(
+        Text.assemble(
+            (clean_line(run.watch.name), TITLE_STYLE),
+            (f": {new} new" if new else ": nothing new", DIM),
+        )
+    )

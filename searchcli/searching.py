@@ -15,9 +15,11 @@ from typing import Any, TypeVar, cast
 from whoosh import query as wq
 from whoosh import scoring
 
-from .errors import IndexCorrupt, QueryError
+from .errors import IndexCorrupt, QueryError, UnknownDocument
+from .folding import Groups
 from .highlight import make_snippet
 from .models import Document, Hit, SearchResult
+from .morelike import LikeQuery, key_terms
 from .opening import DAMAGE_ERRORS, open_searcher
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
@@ -55,8 +57,14 @@ class Searcher:
         self.index_dir = resolve_index_dir(index_dir)
         # Opens again when a commit lands meanwhile; the schema is the searcher's
         # own (Index.schema would read the newest TOC again, racing writers).
-        self._searcher, _ = open_searcher(self.index_dir, weighting=scoring.BM25F(B=B, K1=K1))
+        self._searcher, self._data_dir = open_searcher(
+            self.index_dir, weighting=scoring.BM25F(B=B, K1=K1)
+        )
         self._queries = QueryBuilder(self._searcher.schema)
+        self._groups: Groups | None = None
+        self._groups_read = False
+        self._scores: dict[int, float] | None = None  # every match of the last BM25F query
+        self._scored: wq.Query | None = None  # ... which was this one
 
     def __enter__(self) -> Searcher:
         return self
@@ -85,7 +93,10 @@ class Searcher:
         mode: str = "auto",
         snippets: bool = True,
         suggest: bool = True,
+        fold: bool = True,
     ) -> SearchResult:
+        """One page of results. With `fold`, near-duplicates of a better hit are
+        folded into it (`Hit.duplicates`) and `total` counts stories."""
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
         if limit < 1 or page < 1:
@@ -109,7 +120,8 @@ class Searcher:
                 total, ranked = self._run(q, limit * page)
             else:
                 used = "all"
-        hits = self._hits(ranked[(page - 1) * limit :], q, (page - 1) * limit, snippets)
+        total, ranked, copies, folded = self._fold(q, total, ranked, limit * page, fold)
+        hits = self._hits(ranked[(page - 1) * limit :], q, (page - 1) * limit, snippets, copies)
         # Suggest when nothing was found, or when no document has every word of a
         # short query.
         suggestion = None
@@ -123,7 +135,71 @@ class Searcher:
             limit=limit,
             mode=used,
             suggestion=suggestion,
+            folded=folded,
         )
+
+    @_reads_index
+    def similar(
+        self,
+        doc_id: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        snippets: bool = True,
+        fold: bool = True,
+    ) -> SearchResult:
+        """The documents most like the one with `doc_id`, best first, without it (and,
+        with `fold`, without its near-duplicates, which are the same story)."""
+        if limit < 1 or page < 1:
+            raise QueryError("--limit and --page must be 1 or more")
+        doc = self.document(doc_id)
+        if doc is None:
+            raise UnknownDocument(doc_id)
+        exclude = {doc_id, *(self.duplicates(doc_id) if fold else ())}
+        q = LikeQuery(key_terms(doc, self._searcher.reader()), exclude)
+        total, ranked = self._run(q, limit * page) if q.wterms else (0, [])
+        total, ranked, copies, folded = self._fold(q, total, ranked, limit * page, fold)
+        hits = self._hits(ranked[(page - 1) * limit :], q, (page - 1) * limit, snippets, copies)
+        return SearchResult(doc_id, total, hits, page, limit, "any", folded=folded)
+
+    def groups(self) -> Groups | None:
+        """The index's near-duplicate groups, read once; None for an index without them."""
+        if not self._groups_read:
+            from .dupstore import read_groups
+
+            raw = read_groups(self._data_dir, self._searcher.reader().generation())
+            if raw is not None:
+                self._groups = Groups(raw, lambda i: self._searcher.document_number(id=i))
+            self._groups_read = True
+        return self._groups
+
+    @_reads_index
+    def duplicates(self, doc_id: str) -> tuple[str, ...]:
+        """The ids of the near-duplicates of the document with this id."""
+        groups = self.groups()
+        docnum = self._searcher.document_number(id=doc_id)
+        if groups is None or docnum is None:
+            return ()
+        return tuple(self._stored(d).get("id", "") for d in groups.copies(docnum))
+
+    def _fold(
+        self, q: wq.Query, total: int, ranked: list[tuple[float, int]], want: int, fold: bool
+    ) -> tuple[int, list[tuple[float, int]], dict[int, tuple[int, ...]], int]:
+        """(stories, the best `want` of them, each one's matching copies, copies folded)."""
+        groups = self.groups() if fold else None
+        if groups is None or not groups.members or not total:
+            return total, ranked, {}, 0
+        scores = self._scores if isinstance(q, BM25FQuery) else None
+        matched = scores.keys() if scores is not None else set(self._searcher.docs_for_query(q))
+        depth = len(ranked)
+        stories = groups.fold(ranked, matched, want)
+        while len(stories) < want and depth < total:  # copies took places: read deeper
+            depth *= 4
+            ranked = self._run(q, depth)[1]
+            stories = groups.fold(ranked, matched, want)
+        kept = [(score, docnum) for score, docnum, _ in stories]
+        stories_total = groups.stories(total, matched)
+        return stories_total, kept, {d: c for _, d, c in stories if c}, total - stories_total
 
     @_reads_index
     def document(self, doc_id: str) -> Document | None:
@@ -147,9 +223,13 @@ class Searcher:
             if isinstance(q, BM25FQuery):
                 # the scores are all computed already: no need for Whoosh's collector
                 scores: dict[int, float] = {}
-                for leaf, offset in self._searcher.leaf_searchers():
-                    for doc, score in q.scores(leaf).items():
-                        scores[offset + doc] = score
+                if self._scores is not None and q is self._scored:
+                    scores = self._scores  # a deeper page of the same query
+                else:
+                    for leaf, offset in self._searcher.leaf_searchers():
+                        for doc, score in q.scores(leaf).items():
+                            scores[offset + doc] = score
+                    self._scores, self._scored = scores, q
                 best = heapq.nsmallest(depth, ((-s, d) for d, s in scores.items()))
                 return len(scores), [(-s, d) for s, d in best]
             results = self._searcher.search(q, limit=depth, optimize=False)
@@ -158,7 +238,12 @@ class Searcher:
             raise IndexCorrupt(self.index_dir, exc) from None
 
     def _hits(
-        self, ranked: list[tuple[float, int]], q: wq.Query, offset: int, snippets: bool
+        self,
+        ranked: list[tuple[float, int]],
+        q: wq.Query,
+        offset: int,
+        snippets: bool,
+        copies: dict[int, tuple[int, ...]] | None = None,
     ) -> tuple[Hit, ...]:
         highlight_terms = self._highlight_terms(q) if snippets else frozenset()
         hits = []
@@ -175,6 +260,9 @@ class Searcher:
                     source=fields.get("source", ""),
                     path=fields.get("path", ""),
                     date=fields.get("date") or None,
+                    duplicates=tuple(
+                        self._stored(d).get("id", "") for d in (copies or {}).get(docnum, ())
+                    ),
                     **({"snippet": snippet} if snippet is not None else {}),
                 )
             )

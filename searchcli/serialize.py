@@ -15,8 +15,19 @@ from typing import IO, Any
 from .models import Hit
 from .text import safe_name
 
-HIT_KEYS = ("rank", "score", "id", "title", "source", "path", "date", "snippet", "highlights")
-TSV_KEYS = HIT_KEYS[:-1]  # offsets make no sense in a table
+HIT_KEYS = (
+    "rank",
+    "score",
+    "id",
+    "title",
+    "source",
+    "path",
+    "date",
+    "snippet",
+    "highlights",
+    "duplicates",
+)
+TSV_KEYS = tuple(k for k in HIT_KEYS if k != "highlights")  # offsets make no sense in a table
 
 
 def dumps(obj: Any) -> str:
@@ -62,6 +73,8 @@ def tsv_field(value: object) -> str:
     characters as \\xNN, None as empty."""
     if value is None:
         return ""
+    if isinstance(value, list):  # a JSON array: ids may hold commas and spaces
+        value = dumps(value) if value else ""
     return _TSV_SPECIAL.sub(_tsv_escape, str(value))
 
 

@@ -65,7 +65,7 @@ def test_index_env_variable(run, corpus_copy: Path, tmp_path: Path) -> None:  # 
 def test_json_output(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("search", "karabakh", "--index", str(corpus_index), "--json")
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "limit", "mode", "suggestion", "hits"}
+    assert set(data) == {"query", "total", "page", "limit", "mode", "suggestion", "folded", "hits"}
     hit = data["hits"][0]
     assert list(hit) == [
         "rank",
@@ -77,6 +77,7 @@ def test_json_output(run, corpus_index: Path) -> None:  # type: ignore[no-untype
         "date",
         "snippet",
         "highlights",
+        "duplicates",
     ]
     assert hit["id"] == SEED and hit["rank"] == 1
     for start, end in hit["highlights"]:
@@ -105,9 +106,10 @@ def test_tsv_output(run, corpus_index: Path) -> None:  # type: ignore[no-untyped
         "path",
         "date",
         "snippet",
+        "duplicates",
     ]
     cells = row.split("\t")
-    assert len(cells) == 8 and cells[2] == SEED
+    assert len(cells) == 9 and cells[2] == SEED and cells[8] == ""
 
 
 def test_paths_output_and_nul(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,14 @@ register themselves on the group in `base`.
 
 from __future__ import annotations
 
-from . import admincmd, evalcmd, indexcmd, searchcmd  # noqa: F401  (registers the commands)
+from . import (  # noqa: F401  (registers the commands)
+    admincmd,
+    evalcmd,
+    indexcmd,
+    searchcmd,
+    similarcmd,
+    watchcmd,
+)
 from .base import ExitStatus, cli
 
 __all__ = ["ExitStatus", "cli", "main"]

@@ -49,15 +49,24 @@ def stats(index_dir: str, as_json: bool) -> None:
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def show(doc_id: str, index_dir: str, as_json: bool) -> None:
-    """Print the stored document with id DOC_ID."""
+    """Print the stored document with id DOC_ID, and the ids of its near-duplicates."""
     from ..searching import Searcher
 
     with Searcher(index_dir) as searcher:
         doc = searcher.document(doc_id)
+        copies = searcher.duplicates(doc_id) if doc is not None else ()
     if doc is None:
         warn(f"no document with id {doc_id!r}")
         sys.exit(ExitStatus.NOT_FOUND)
-    emit_record(doc, as_json, "print_document")
+    if as_json:
+        from ..serialize import write_json
+
+        write_json(stdout_bytes(), {**doc.to_dict(), "duplicates": list(copies)})
+        return
+    from .. import render
+
+    console, _ = consoles()
+    render.print_document(console, doc, copies)
 
 
 @cli.command()

@@ -69,6 +69,7 @@ def search(
     page: int,
     fmt: str | None,
     nul: bool,
+    no_fold: bool,
 ) -> None:
     """Search the index for WORDS.
 
@@ -79,11 +80,16 @@ def search(
       "peace agreement"    the exact phrase
       title:armenia        a word in one field (title, body, source)
       negot*  negotiate~   wildcard, and typo-tolerant (fuzzy) match
+
+    Near-identical copies of a story are shown once, at the best rank, with
+    "+N similar" (and "duplicates" in JSON); --no-fold lists every copy.
     """
     from ..searching import Searcher
 
     with Searcher(index_dir) as searcher:
-        result = searcher.search(" ".join(words), limit=limit, page=page, mode=mode or "auto")
+        result = searcher.search(
+            " ".join(words), limit=limit, page=page, mode=mode or "auto", fold=not no_fold
+        )
     emit_hits(result, fmt, nul)
     sys.exit(ExitStatus.FOUND if result.total else ExitStatus.NOT_FOUND)
 
@@ -118,12 +124,14 @@ def batch(
     trec_tag: str | None,
     depth: int,
     no_snippets: bool,
+    no_fold: bool,
 ) -> None:
     """Run many queries from QUERIES (a file, or - for stdin), one a line.
 
     Each line is `qid<TAB>query`, or just a query (its line number is its
     qid). Prints one JSON line a query as it is answered, or a TREC run with
-    --trec. A bad line is reported on stderr with its number and skipped.
+    --trec (which lists every copy of a near-duplicate: it is for evaluation).
+    A bad line is reported on stderr with its number and skipped.
     """
     from ..evaluation import iter_query_lines
     from ..searching import Searcher
@@ -145,6 +153,7 @@ def batch(
                     mode=mode or "auto",
                     snippets=not (trec_tag or no_snippets),
                     suggest=not trec_tag,
+                    fold=not (trec_tag or no_fold),
                 )
             except QueryError as exc:
                 warn(f"line {lineno}: {exc}; skipped")
