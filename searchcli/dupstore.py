@@ -19,6 +19,7 @@ import contextlib
 import io
 import json
 import os
+import zipfile
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -121,8 +122,8 @@ class DupTracker:
                 ids = json.loads(bytes(f["ids"]).decode("ascii"))
                 sigs = f["sigs"]
                 params = [int(x) for x in f["params"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+            return None  # missing or damaged: hashed again from the stored fields
         if params != self._params() or sigs.shape != (len(ids), nd.NUM_PERM):
             return None  # other settings: hash again from the stored fields
         return ids, sigs
