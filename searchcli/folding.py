@@ -1,14 +1,14 @@
 """Fold near-duplicates in a ranking: each story once, at its best rank.
 
 Works on Whoosh document numbers but imports nothing from Whoosh: the searcher
-hands in the groups (ids, read from `dupstore`) and a way to find a document's
-number from its id. A folded hit carries the other copies that matched the same
-query, so the unfolded list is exactly every hit plus its duplicates.
+hands in the groups as document numbers (from `dupstore`, or looked up). A folded
+hit carries the other copies that matched the same query, so the unfolded list is
+exactly every hit plus its duplicates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 Ranked = tuple[float, int]  # (score, document number)
 Folded = tuple[float, int, tuple[int, ...]]  # (score, document number, its matching copies)
@@ -17,16 +17,14 @@ Folded = tuple[float, int, tuple[int, ...]]  # (score, document number, its matc
 class Groups:
     """Near-duplicate groups of one searcher's documents, by document number."""
 
-    def __init__(self, groups: Sequence[Sequence[str]], docnum: Callable[[str], int | None]):
+    def __init__(self, groups: Iterable[Iterable[int | None]]) -> None:
+        """`groups`: document numbers; None or a negative number for one not found."""
         self.members: list[tuple[int, ...]] = []
         self.group_of: dict[int, int] = {}
-        self._ids: dict[str, int] = {}
-        for ids in groups:
-            docs = tuple(d for d in map(docnum, ids) if d is not None)
+        for numbers in groups:
+            docs = tuple(d for d in numbers if d is not None and d >= 0)
             if len(docs) < 2:
                 continue
-            for doc_id in ids:
-                self._ids[doc_id] = len(self.members)
             for d in docs:
                 self.group_of[d] = len(self.members)
             self.members.append(docs)

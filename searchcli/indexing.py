@@ -154,7 +154,27 @@ def _commit(writer: Any, run: _Run, data_dir: str, manifest: store.Manifest) -> 
     writer.commit(merge=True)
     store.prune_manifests(data_dir, generation)
     dupstore.prune(data_dir, generation)
+    _record_docnums(data_dir, generation)
     return generation
+
+
+def _record_docnums(data_dir: str, generation: int) -> None:
+    """The groups of a committed generation as document numbers, for searchers (which
+    look the ids up themselves while this file is missing)."""
+    groups = dupstore.read_groups(data_dir, generation)
+    if groups is None:
+        return
+    with contextlib.suppress(*DAMAGE_ERRORS):
+        with whoosh_index.open_dir(data_dir).searcher() as s:
+            if s.reader().generation() != generation:
+                return  # another commit landed meanwhile (cannot happen under the lock)
+            numbers = [[_docnum(s, doc_id) for doc_id in ids] for ids in groups]
+        dupstore.write_docnums(data_dir, generation, numbers)
+
+
+def _docnum(searcher: Any, doc_id: str) -> int:
+    docnum = searcher.document_number(id=doc_id)
+    return -1 if docnum is None else int(docnum)
 
 
 def _cancel(writer: Any) -> None:
@@ -293,6 +313,8 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
     if not changed and not gone and run.stdin is None:
         if run.dups.missing():  # an index from before near-duplicates were grouped
             run.dups.write(data_dir, generation)
+        if run.dups.missing_docnums():
+            _record_docnums(data_dir, generation)
         return run.report(rebuilt=False)
     try:
         writer = open_writer(ix, sum(sf.size for sf in changed))

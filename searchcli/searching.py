@@ -165,11 +165,17 @@ class Searcher:
     def groups(self) -> Groups | None:
         """The index's near-duplicate groups, read once; None for an index without them."""
         if not self._groups_read:
-            from .dupstore import read_groups
+            from .dupstore import read_docnums, read_groups
 
-            raw = read_groups(self._data_dir, self._searcher.reader().generation())
-            if raw is not None:
-                self._groups = Groups(raw, lambda i: self._searcher.document_number(id=i))
+            generation = self._searcher.reader().generation()
+            numbers = read_docnums(self._data_dir, generation)
+            if numbers is None:
+                ids = read_groups(self._data_dir, generation)
+                if ids is not None:  # not recorded yet: look the ids up
+                    find = self._searcher.document_number
+                    numbers = [[find(id=doc_id) for doc_id in group] for group in ids]
+            if numbers is not None:
+                self._groups = Groups(numbers)
             self._groups_read = True
         return self._groups
 

@@ -127,7 +127,28 @@ def test_incremental_runs_group_as_a_rebuild_does(tmp_path: Path) -> None:
     assert _sync_and_compare(folder, ix, rebuilt) == [["a", "a-fixed"]]
     # only the current generation's files are kept
     data_dir = next(ix.glob("data-*"))
-    assert len(list(data_dir.glob("groups-*.json"))) == len(list(data_dir.glob("neardup-*"))) == 1
+    for kind in ("groups-*.json", "neardup-*.npz", "docnums-*.json"):
+        assert len(list(data_dir.glob(kind))) == 1, kind
+    assert_docnums_match(ix)
+
+
+def assert_docnums_match(index_dir: Path) -> None:
+    """The recorded document numbers are those of the ids, in the committed generation."""
+    from searchcli import Searcher
+
+    ix, data_dir, _ = open_index(str(index_dir))
+    generation = ix.latest_generation()
+    ids = dupstore.read_groups(data_dir, generation)
+    numbers = dupstore.read_docnums(data_dir, generation)
+    assert ids is not None and numbers is not None
+    with Searcher(index_dir) as s:
+        looked_up = [[s._searcher.document_number(id=i) for i in group] for group in ids]
+        assert numbers == looked_up
+        folded = s.search("story", limit=20, mode="any")
+    # without the recorded numbers a searcher looks them up, and folds the same
+    os.unlink(dupstore.docnums_path(data_dir, generation))
+    with Searcher(index_dir) as s:
+        assert s.search("story", limit=20, mode="any") == folded
 
 
 def test_parallel_writer_and_stdin_group_the_same(
@@ -140,6 +161,7 @@ def test_parallel_writer_and_stdin_group_the_same(
     write(tmp_path / "docs", recs[6:])
     update_index([str(tmp_path / "docs")], str(tmp_path / "ix"))
     assert groups_of(tmp_path / "ix") == EXPECTED
+    assert_docnums_match(tmp_path / "ix")
     stream = "".join(json.dumps(r) + "\n" for r in recs).encode()
     import io
 
@@ -152,7 +174,7 @@ def test_an_index_without_groups_gets_them_on_the_next_run(tmp_path: Path) -> No
     build_index([str(tmp_path / "docs")], str(tmp_path / "ix"))
     data_dir = next((tmp_path / "ix").glob("data-*"))
     for name in os.listdir(data_dir):
-        if name.startswith(("groups-", "neardup-")):
+        if name.startswith(("groups-", "neardup-", "docnums-")):
             os.unlink(data_dir / name)
     assert groups_of(tmp_path / "ix") is None
     from searchcli import Searcher
@@ -162,6 +184,10 @@ def test_an_index_without_groups_gets_them_on_the_next_run(tmp_path: Path) -> No
     report = update_index([str(tmp_path / "docs")], str(tmp_path / "ix"))
     assert report.added == report.updated == 0
     assert groups_of(tmp_path / "ix") == EXPECTED
+    assert_docnums_match(tmp_path / "ix")  # (which removes them again)
+    update_index([str(tmp_path / "docs")], str(tmp_path / "ix"))
+    data_dir = next((tmp_path / "ix").glob("data-*"))
+    assert len(list(data_dir.glob("docnums-*.json"))) == 1
 
 
 def test_a_damaged_signature_file_is_hashed_again(tmp_path: Path) -> None:
