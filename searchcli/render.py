@@ -69,7 +69,8 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
         first = result.hits[0].rank
         summary = f"{first}-{first + shown - 1} of {result.total} results"
         if result.folded:
-            summary = summary[: -len("results")] + "stories (near-duplicates folded; --no-fold)"
+            copies = f"{result.folded} near-duplicate{'s' if result.folded > 1 else ''}"
+            summary = f"{summary[: -len('results')]}stories ({copies} folded)"
     else:
         summary = f"no results for {clean_line(result.query)!r}"
     if result.mode == "any" and result.total:

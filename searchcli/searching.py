@@ -197,7 +197,7 @@ class Searcher:
             return total, ranked, {}, 0
         scores = self._scores if isinstance(q, BM25FQuery) else None
         matched = scores.keys() if scores is not None else set(self._searcher.docs_for_query(q))
-        depth = len(ranked)
+        depth = max(len(ranked), 1)
         stories = groups.fold(ranked, matched, want)
         while len(stories) < want and depth < total:  # copies took places: read deeper
             depth *= 4

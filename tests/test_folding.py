@@ -87,7 +87,7 @@ def test_json_jsonl_tsv_paths_and_the_terminal(index: Path) -> None:
     assert unfolded["total"] == 16 and all(h["duplicates"] == [] for h in unfolded["hits"])
     terminal = run(*base)
     assert terminal.stdout.count("+2 similar") == 1 and terminal.stdout.count("+1 similar") == 2
-    assert "of 12 stories (near-duplicates folded" in terminal.stderr
+    assert "1-10 of 12 stories (4 near-duplicates folded)" in terminal.stderr
     assert "similar" not in run(*base, "--no-fold").stdout
     assert len(run(*base, "--paths").stdout.splitlines()) == 1  # one file holds them all
 
