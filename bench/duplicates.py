@@ -72,12 +72,17 @@ def slots(index: str) -> None:
             f"{before} of {10 * len(queries)} unfolded ({with_copies} queries affected), "
             f"{after} folded"
         )
-        reuters = [g for g in groups if all(i.startswith("reuters-") for i in g)]
+        titled = {}
+        for ids in groups:
+            docs = [s.document(i) for i in ids if i.startswith("reuters-")]
+            title = next((d.title for d in docs if d and d.title.strip()), "")
+            if len(docs) == len(ids) and title:
+                titled[tuple(ids)] = title
         rng = random.Random(10)
-        sample = rng.sample(reuters, min(40, len(reuters)))
+        sample = rng.sample(sorted(titled), min(40, len(titled)))
         both_before = both_after = 0
         for ids in sample:
-            title = s.document(ids[0]).title  # type: ignore[union-attr]
+            title = titled[ids]
             unfolded = [h.id for h in s.search(title, fold=False, snippets=False).hits]
             folded = [h.id for h in s.search(title, snippets=False).hits]
             both_before += sum(i in unfolded for i in ids) >= 2
