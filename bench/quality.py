@@ -97,7 +97,9 @@ def run_searchcli(coll: Collection) -> Timed:
         with Searcher(str(index_dir)) as searcher:
             for qid, query in coll.queries:
                 try:
-                    result = searcher.search(query, limit=DEPTH, mode="auto", snippets=False)
+                    result = searcher.search(
+                        query, limit=DEPTH, mode="auto", snippets=False, fold=False
+                    )
                 except SearchError as e:
                     failed += 1
                     if failed == 1:

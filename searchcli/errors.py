@@ -77,3 +77,16 @@ class IndexWriteError(SearchError):
 
 class BadGlob(SearchError):
     """An --exclude or --include pattern that is not valid gitignore syntax."""
+
+
+class UnknownDocument(SearchError):
+    def __init__(self, doc_id: str) -> None:
+        super().__init__(
+            f"no document with id {doc_id!r} in the index; "
+            "`searchcli search ... --jsonl` shows the ids of documents"
+        )
+        self.doc_id = doc_id
+
+
+class WatchError(SearchError):
+    """A saved search that does not exist, exists already, or cannot be run."""

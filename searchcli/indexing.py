@@ -7,6 +7,7 @@ a fresh data folder and switch `CURRENT` to it only once it is complete.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import time
@@ -15,7 +16,7 @@ from typing import IO, Any
 
 from whoosh import index as whoosh_index
 
-from . import store, writers
+from . import dupstore, store, writers
 from .documents import SourceFile, parse_file, parse_stream, walk
 from .errors import (
     BadDocument,
@@ -67,6 +68,7 @@ class _Run:
         self.given: dict[str, Any] = {}  # file-choice options given this run (None: remembered)
         self.choice = FileChoice()
         self.seen_ids: dict[str, str] = {}  # id -> where it came from, this run
+        self.dups = dupstore.DupTracker()  # near-duplicates; an update starts from the last
         self.notices = NoticeSync("")  # set up for the run's data folder by the writer
 
     def write(self, writer: Any, doc: Document, update: bool = False) -> None:
@@ -142,6 +144,7 @@ def _index_file(writer: Any, run: _Run, sf: SourceFile, manifest: store.Manifest
     ids = []
     for doc in run.documents(sf):
         run.write(writer, doc)
+        run.dups.add(doc)
         ids.append(doc.id)
     skips = [[s.reason, s.line] for s in run.skipped[before:] if s.path == sf.path]
     manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids, skips]
@@ -170,19 +173,42 @@ def _add_stream(writer: Any, run: _Run, update: bool) -> None:
             run.skip(item)
         elif run.accept(item):
             run.write(writer, item, update)
+            run.dups.add(item)
             run.added += 1
 
 
-def _commit(writer: Any, data_dir: str, manifest: store.Manifest, run: _Run) -> int:
-    """Write the manifest and the notice tally for the coming generation, then commit;
-    returns the generation."""
+def _commit(writer: Any, run: _Run, data_dir: str, manifest: store.Manifest) -> int:
+    """Write the near-duplicate groups, the manifest and the notice tally for the
+    coming generation, then commit; returns the generation."""
     generation = writer.generation
+    run.dups.write(data_dir, generation)
     store.write_manifest(data_dir, generation, manifest)
     run.notices.save(generation)
     writer.commit(merge=True)
     store.prune_manifests(data_dir, generation)
     run.notices.prune(generation)
+    dupstore.prune(data_dir, generation)
+    _record_docnums(data_dir, generation)
     return generation
+
+
+def _record_docnums(data_dir: str, generation: int) -> None:
+    """The groups of a committed generation as document numbers, for searchers (which
+    look the ids up themselves while this file is missing)."""
+    groups = dupstore.read_groups(data_dir, generation)
+    if groups is None:
+        return
+    with contextlib.suppress(*DAMAGE_ERRORS):
+        with whoosh_index.open_dir(data_dir).searcher() as s:
+            if s.reader().generation() != generation:
+                return  # another commit landed meanwhile (cannot happen under the lock)
+            numbers = [[_docnum(s, doc_id) for doc_id in ids] for ids in groups]
+        dupstore.write_docnums(data_dir, generation, numbers)
+
+
+def _docnum(searcher: Any, doc_id: str) -> int:
+    docnum = searcher.document_number(id=doc_id)
+    return -1 if docnum is None else int(docnum)
 
 
 def _cancel(writer: Any, run: _Run) -> None:
@@ -231,7 +257,7 @@ def _rebuild_locked(run: _Run) -> IndexReport:
                 run.done(done, len(files))
             _add_stream(writer, run, update=False)
             run.notices.finish(writer, None)
-            _commit(writer, data_dir, manifest, run)
+            _commit(writer, run, data_dir, manifest)
         except BaseException:
             _cancel(writer, run)
             raise
@@ -265,6 +291,13 @@ def _manifest_from_index(ix: Any) -> store.Manifest:
             if path and path != "-":
                 manifest.files.setdefault(_abs(path), [-1, -1, []])[2].append(fields["id"])
     return manifest
+
+
+def _stored_texts(ix: Any) -> Iterator[tuple[str, str, str]]:
+    """(id, title, body) of every document: to hash an index that has no signatures."""
+    with ix.searcher() as s:
+        for fields in s.all_stored_fields():
+            yield fields.get("id", ""), fields.get("title") or "", fields.get("body") or ""
 
 
 def _under(path: str, roots: list[str]) -> bool:
@@ -321,7 +354,9 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
     index_dir = run.index_dir
     roots = run.file_paths
     store.remove_stale_data_dirs(index_dir, os.path.basename(data_dir))
-    manifest = store.read_manifest(data_dir, ix.latest_generation())
+    generation = ix.latest_generation()
+    manifest = store.read_manifest(data_dir, generation)
+    run.dups = dupstore.DupTracker((data_dir, generation), lambda: _stored_texts(ix))
     if manifest is None:
         manifest = _manifest_from_index(ix)
     run.choose(manifest)
@@ -348,6 +383,10 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
             for doc_id in entry[2]:
                 run.seen_ids.setdefault(doc_id, path)
     if not changed and not gone and run.stdin is None and not chosen_anew:
+        if run.dups.missing():  # an index from before near-duplicates were grouped
+            run.dups.write(data_dir, generation)
+        if run.dups.missing_docnums():
+            _record_docnums(data_dir, generation)
         return run.report(rebuilt=False)
     try:
         writer = open_writer(ix, sum(sf.size for sf in changed))
@@ -363,6 +402,7 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
             for doc_id in old_ids:
                 writer.delete_by_term("id", doc_id)
                 run.notices.forget(doc_id)
+                run.dups.remove(doc_id)
             for done, sf in enumerate(changed, 1):
                 for doc_id in _index_file(writer, run, sf, manifest):
                     if doc_id in old_ids:
@@ -375,7 +415,7 @@ def _update_locked(run: _Run, ix: Any, data_dir: str) -> IndexReport:
             new_ids = set(run.seen_ids)
             run.removed = len(old_ids - new_ids)
             manifest.roots = sorted(set(manifest.roots) | set(roots))
-            _commit(writer, data_dir, manifest, run)
+            _commit(writer, run, data_dir, manifest)
         except BaseException:
             _cancel(writer, run)
             raise

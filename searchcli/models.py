@@ -74,6 +74,7 @@ class Hit:
     site: str | None = None
     snippet: Snippet = field(default_factory=lambda: Snippet(""))
     explain: Explanation | None = None  # with explain=True: how the score was computed
+    duplicates: tuple[str, ...] = ()  # ids of near-duplicates folded into this hit
 
     def to_dict(self) -> dict[str, Any]:
         """The stable key set shared by --json, --jsonl and batch output
@@ -90,6 +91,7 @@ class Hit:
             "site": self.site,
             "snippet": self.snippet.text,
             "highlights": [list(h) for h in self.snippet.highlights],
+            "duplicates": list(self.duplicates),
         }
         if self.explain is not None:
             d["explain"] = self.explain.to_dict()
@@ -105,6 +107,7 @@ class SearchResult:
     limit: int = 10
     mode: str = "all"  # "all": every word had to match; "any": ranked by any word
     suggestion: str | None = None  # a corrected query that would find something
+    folded: int = 0  # matching near-duplicates folded into better hits (total counts stories)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +117,7 @@ class SearchResult:
             "limit": self.limit,
             "mode": self.mode,
             "suggestion": self.suggestion,
+            "folded": self.folded,
             "hits": [h.to_dict() for h in self.hits],
         }
 

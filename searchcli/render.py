@@ -9,6 +9,7 @@ shown as text or dropped, never acted on.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -17,6 +18,9 @@ from rich.text import Text
 
 from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip
 from .text import clean_line, clean_text, safe_name
+
+if TYPE_CHECKING:
+    from .watching import Watch, WatchRun
 
 MATCH_STYLE = "bold yellow"
 TITLE_STYLE = "bold"
@@ -60,6 +64,8 @@ def hit_renderable(hit: Hit) -> RenderableType:
     meta = where(hit.source, hit.path)
     for part in byline(hit.author, hit.site):
         meta.append(f"  {part}", style=DIM)
+    if hit.duplicates:  # near-identical copies folded into this hit
+        meta = Text.assemble((f"+{len(hit.duplicates)} similar  ", "magenta"), meta)
     if hit.date:  # the day first, where a long source cannot push it off the line
         meta = Text.assemble((f"{clean_line(hit.date)[:10]}  ", DIM), meta)
     lines: list[RenderableType] = [meta]
@@ -92,6 +98,9 @@ def print_result(console: Console, err: Console, result: SearchResult) -> None:
     if shown:
         first = result.hits[0].rank
         summary = f"{first}-{first + shown - 1} of {result.total} results"
+        if result.folded:
+            copies = f"{result.folded} near-duplicate{'s' if result.folded > 1 else ''}"
+            summary = f"{summary[: -len('results')]}stories ({copies} folded)"
     else:
         summary = f"no results for {clean_line(result.query)!r}"
     if result.mode == "any" and result.total:
@@ -106,9 +115,11 @@ def print_document(
     doc: Document,
     title_spans: Iterable[tuple[int, int]] = (),
     body_spans: Iterable[tuple[int, int]] = (),
+    copies: tuple[str, ...] = (),
 ) -> None:
     """The whole document; spans (offsets into clean_line(title), clean_text(body))
-    are highlighted. Notices kept out of the body follow it, dim."""
+    are highlighted; `copies` are the ids of its near-duplicates. Notices kept out of
+    the body follow it, dim."""
     title = safe(doc.title or "(untitled)", TITLE_STYLE)
     body = Text(clean_text(doc.body))
     for text, spans in ((title, title_spans), (body, body_spans)):
@@ -120,6 +131,13 @@ def print_document(
     parts = [f"date {clean_line(doc.date)}"] if doc.date else []
     parts += [*byline(doc.author, doc.site), f"id {clean_line(doc.id)}"]
     console.print(Text("  ".join(parts), style=DIM))
+    if copies:
+        console.print(
+            Text.assemble(
+                (f"{len(copies)} near-duplicate{'s' if len(copies) > 1 else ''}: ", "magenta"),
+                clean_line(", ".join(copies)),
+            )
+        )
     console.print()
     console.print(body)
     if doc.notices:
@@ -185,3 +203,31 @@ def skip_line(skip: Skip) -> Text:
     """One line, whatever the file name holds (newlines, escapes, undecodable bytes)."""
     where = safe_name(skip.path) + (f":{skip.line}" if skip.line is not None else "")
     return Text.assemble(("skipped ", "yellow"), where, ": ", clean_line(skip.reason))
+
+
+def watch_table(watches: Iterable[Watch]) -> Table:
+    table = Table(box=None, pad_edge=False)
+    for name in ("name", "query", "options", "seen", "last run"):
+        table.add_column(name, style=DIM if name in ("seen", "last run") else "")
+    for w in watches:
+        options = f"{w.mode}, top {w.limit}" + ("" if w.fold else ", no fold")
+        table.add_row(
+            safe(w.name, TITLE_STYLE),
+            safe(w.query),
+            options,
+            str(len(w.seen)),
+            w.last_run or "never",
+        )
+    return table
+
+
+def print_watch_run(console: Console, err: Console, run: WatchRun) -> None:
+    for hit in run.result.hits:
+        console.print(hit_renderable(hit), soft_wrap=False)
+    new = run.result.total
+    err.print(
+        Text.assemble(
+            (clean_line(run.watch.name), TITLE_STYLE),
+            (f": {new} new" if new else ": nothing new", DIM),
+        )
+    )

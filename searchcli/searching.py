@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import heapq
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from whoosh import query as wq
 from whoosh import scoring
 
-from .errors import IndexCorrupt, QueryError
+from .errors import IndexCorrupt, QueryError, UnknownDocument
+from .folding import Groups
 from .highlight import make_snippet
 from .models import Document, Hit, SearchResult, Snippet
+from .morelike import LikeQuery, key_terms
 from .opening import DAMAGE_ERRORS, open_searcher
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
@@ -66,6 +68,10 @@ class Searcher:
             self.index_dir, weighting=scoring.BM25F(B=B, K1=K1)
         )
         self._queries = QueryBuilder(self._searcher.schema)
+        self._groups: Groups | None = None
+        self._groups_read = False
+        self._scores: dict[int, float] | None = None  # every match of the last BM25F query
+        self._scored: wq.Query | None = None  # ... which was this one
 
     def __enter__(self) -> Searcher:
         return self
@@ -100,16 +106,18 @@ class Searcher:
         recent: str | float | None = None,
         explain: bool = False,
         today: date | None = None,
+        fold: bool = True,
     ) -> SearchResult:
         """Rank the documents that match `text`; see README "Searching" and "Dates".
 
         `since` / `until`: inclusive calendar days (2026-11-27, 2026-11, 2026, 7d, 3m, 1y);
         `sort`: relevance, date or -date; `recent`: a half-life (30d) that decays scores
         by age; `explain`: each hit carries how its score was computed; `today`: what
-        relative dates count from (the local date by default).
+        relative dates count from (the local date by default); `fold`: near-duplicates
+        of a better hit are folded into it (`Hit.duplicates`) and `total` counts stories.
         """
         plan = TimePlan.make(since, until, sort, recent, today)
-        return self._search(text, limit, page, mode, snippets, suggest, plan, explain)
+        return self._search(text, limit, page, mode, snippets, suggest, plan, explain, fold)
 
     @_reads_index
     def timeline(
@@ -121,6 +129,7 @@ class Searcher:
         until: str | date | None = None,
         by: str | None = None,
         today: date | None = None,
+        fold: bool = True,
     ) -> Timeline:
         """How many documents match `text` per day, week, month or year (`by`; chosen
         from the span when None). Each count is the total `search` reports for the
@@ -129,7 +138,10 @@ class Searcher:
 
         plan = TimePlan.make(since, until, today=today)
         plan.tally = True
-        result = self._search(text, 1, 1, mode, False, False, plan, False)
+        groups = self.groups() if fold else None
+        if groups is not None and groups.members:
+            plan.story = groups.story  # count stories, as a folded search's total does
+        result = self._search(text, 1, 1, mode, False, False, plan, False, False)
         return build_timeline(text, result.mode, plan, by)
 
     def _search(
@@ -142,7 +154,10 @@ class Searcher:
         suggest: bool,
         plan: TimePlan,
         explain: bool,
+        fold: bool,
     ) -> SearchResult:
+        """One page of results. With `fold`, near-duplicates of a better hit are
+        folded into it (`Hit.duplicates`) and `total` counts stories."""
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
         if limit < 1 or page < 1:
@@ -166,8 +181,9 @@ class Searcher:
                 total, ranked = self._run(q, limit * page, plan)
             else:
                 used = "all"
+        total, ranked, copies, folded = self._fold(q, total, ranked, limit * page, fold, plan)
         ranked = ranked[(page - 1) * limit :]
-        hits = self._hits(ranked, q, (page - 1) * limit, snippets)
+        hits = self._hits(ranked, q, (page - 1) * limit, snippets, copies)
         if explain:
             from .explain import explain_hit
 
@@ -188,7 +204,86 @@ class Searcher:
             limit=limit,
             mode=used,
             suggestion=suggestion,
+            folded=folded,
         )
+
+    @_reads_index
+    def similar(
+        self,
+        doc_id: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        snippets: bool = True,
+        fold: bool = True,
+    ) -> SearchResult:
+        """The documents most like the one with `doc_id`, best first, without it (and,
+        with `fold`, without its near-duplicates, which are the same story)."""
+        if limit < 1 or page < 1:
+            raise QueryError("--limit and --page must be 1 or more")
+        doc = self.document(doc_id)
+        if doc is None:
+            raise UnknownDocument(doc_id)
+        exclude = {doc_id, *(self.duplicates(doc_id) if fold else ())}
+        q = LikeQuery(key_terms(doc, self._searcher.reader()), exclude)
+        total, ranked = self._run(q, limit * page) if q.wterms else (0, [])
+        total, ranked, copies, folded = self._fold(q, total, ranked, limit * page, fold)
+        hits = self._hits(ranked[(page - 1) * limit :], q, (page - 1) * limit, snippets, copies)
+        return SearchResult(doc_id, total, hits, page, limit, "any", folded=folded)
+
+    def groups(self) -> Groups | None:
+        """The index's near-duplicate groups, read once; None for an index without them."""
+        if not self._groups_read:
+            from .dupstore import read_docnums, read_groups
+
+            generation = self._searcher.reader().generation()
+            numbers = read_docnums(self._data_dir, generation)
+            if numbers is None:
+                ids = read_groups(self._data_dir, generation)
+                if ids is not None:  # not recorded yet: look the ids up
+                    find = self._searcher.document_number
+                    numbers = [[find(id=doc_id) for doc_id in group] for group in ids]
+            if numbers is not None:
+                self._groups = Groups(numbers)
+            self._groups_read = True
+        return self._groups
+
+    @_reads_index
+    def duplicates(self, doc_id: str) -> tuple[str, ...]:
+        """The ids of the near-duplicates of the document with this id."""
+        groups = self.groups()
+        docnum = self._searcher.document_number(id=doc_id)
+        if groups is None or docnum is None:
+            return ()
+        return tuple(self._stored(d).get("id", "") for d in groups.copies(docnum))
+
+    def _fold(
+        self,
+        q: wq.Query,
+        total: int,
+        ranked: list[tuple[float, int]],
+        want: int,
+        fold: bool,
+        plan: TimePlan | None = None,
+    ) -> tuple[int, list[tuple[float, int]], dict[int, tuple[int, ...]], int]:
+        """(stories, the best `want` of them, each one's matching copies, copies folded).
+        Only matches inside `plan`'s date window count, as in `_run`."""
+        groups = self.groups() if fold else None
+        if groups is None or not groups.members or not total:
+            return total, ranked, {}, 0
+        matched: Collection[int] = self._matches(q).keys()
+        if plan is not None and plan.window is not None:
+            low, high, moment = plan.window.low, plan.window.high, moments(self._searcher)
+            matched = {d for d in matched if low <= moment[d] < high}
+        depth = max(len(ranked), 1)
+        stories = groups.fold(ranked, matched, want)
+        while len(stories) < want and depth < total:  # copies took places: read deeper
+            depth *= 4
+            ranked = self._run(q, depth, plan)[1]
+            stories = groups.fold(ranked, matched, want)
+        kept = [(score, docnum) for score, docnum, _ in stories]
+        stories_total = groups.stories(total, matched)
+        return stories_total, kept, {d: c for _, d, c in stories if c}, total - stories_total
 
     @_reads_index
     def document(self, doc_id: str) -> Document | None:
@@ -249,10 +344,13 @@ class Searcher:
     def _matches(self, q: wq.Query) -> dict[int, float]:
         """Every matching document's score, by doc number."""
         if isinstance(q, BM25FQuery):
+            if self._scores is not None and q is self._scored:
+                return self._scores  # a deeper page, or the folding, of the same query
             scores: dict[int, float] = {}
             for leaf, offset in self._searcher.leaf_searchers():
                 for doc, score in q.scores(leaf).items():
                     scores[offset + doc] = score
+            self._scores, self._scored = scores, q
             return scores
         results = self._searcher.search(q, limit=None, optimize=False)
         return {docnum: score or 0.0 for docnum, score in results.items()}
@@ -268,7 +366,12 @@ class Searcher:
         return lambda score: complete
 
     def _hits(
-        self, ranked: list[tuple[float, int]], q: wq.Query, offset: int, snippets: bool
+        self,
+        ranked: list[tuple[float, int]],
+        q: wq.Query,
+        offset: int,
+        snippets: bool,
+        copies: dict[int, tuple[int, ...]] | None = None,
     ) -> tuple[Hit, ...]:
         highlight_terms = self._highlight_terms(q) if snippets else frozenset()
         hits = []
@@ -288,6 +391,9 @@ class Searcher:
                     author=fields.get("author") or None,
                     site=fields.get("site") or None,
                     snippet=snippet if snippet is not None else Snippet(""),
+                    duplicates=tuple(
+                        self._stored(d).get("id", "") for d in (copies or {}).get(docnum, ())
+                    ),
                 )
             )
         return tuple(hits)

@@ -17,9 +17,9 @@ from .text import safe_name
 
 HIT_KEYS = (
     *("rank", "score", "id", "title", "source", "path", "date", "author", "site"),
-    *("snippet", "highlights"),
+    *("snippet", "highlights", "duplicates"),
 )
-TSV_KEYS = HIT_KEYS[:-1]  # offsets make no sense in a table
+TSV_KEYS = tuple(k for k in HIT_KEYS if k != "highlights")  # offsets make no sense in a table
 
 
 def dumps(obj: Any) -> str:
@@ -65,6 +65,8 @@ def tsv_field(value: object) -> str:
     characters as \\xNN, None as empty."""
     if value is None:
         return ""
+    if isinstance(value, list):  # a JSON array: ids may hold commas and spaces
+        value = dumps(value) if value else ""
     return _TSV_SPECIAL.sub(_tsv_escape, str(value))
 
 

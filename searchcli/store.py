@@ -24,7 +24,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,12 +44,12 @@ def resolve_index_dir(index_dir: str | os.PathLike[str] | None) -> str:
     return locate().path
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write a small file so that readers see the old or the new content, never half."""
+def write_atomic(path: str, text: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half."""
     tmp = f"{path}.tmp-{os.getpid()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+        with open(tmp, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -179,6 +179,21 @@ def _lock_holder(fd: int) -> int | None:
         return None
 
 
+def flock_exclusive(fd: int, wait: float, busy: Callable[[], SearchError]) -> None:
+    """flock() `fd` exclusively, trying for up to `wait` seconds; then raise busy()."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            if time.monotonic() >= deadline:
+                raise busy() from None
+            time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def write_lock(index_dir: str, wait: float = 0.0) -> Iterator[None]:
     """Hold the index's writer lock; wait up to `wait` seconds for another writer."""
@@ -188,17 +203,7 @@ def write_lock(index_dir: str, wait: float = 0.0) -> Iterator[None]:
     except OSError as exc:
         raise IndexWriteError(f"cannot write to index folder {index_dir}: {exc.strerror}") from None
     try:
-        deadline = time.monotonic() + max(wait, 0.0)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(index_dir, _lock_holder(fd)) from None
-                time.sleep(0.05)
+        flock_exclusive(fd, wait, lambda: IndexLocked(index_dir, _lock_holder(fd)))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:

@@ -107,8 +107,14 @@ def build_timeline(query: str, mode: str, plan: TimePlan, by: str | None) -> Tim
         first, last = date.fromordinal(min(days)), date.fromordinal(max(days))
         unit = by or choose_unit(first, last)
         counts: Counter[date] = Counter()
-        for ordinal, n in days.items():
-            counts[_period(date.fromordinal(ordinal), unit)[0]] += n
+        if plan.day_stories is None:
+            for ordinal, n in days.items():
+                counts[_period(date.fromordinal(ordinal), unit)[0]] += n
+        else:  # folded: a story with copies on several days of a bucket counts once
+            stories: dict[date, set[Any]] = {}
+            for ordinal, keys in plan.day_stories.items():
+                stories.setdefault(_period(date.fromordinal(ordinal), unit)[0], set()).update(keys)
+            counts.update({start: len(keys) for start, keys in stories.items()})
         day = first
         while day <= last:
             start, end, label = _period(day, unit)
@@ -118,5 +124,5 @@ def build_timeline(query: str, mode: str, plan: TimePlan, by: str | None) -> Tim
             if end >= date.max - timedelta(days=1):
                 break
             day = end + timedelta(days=1)
-    total = sum(days.values()) + plan.undated
+    total = sum(days.values()) + plan.undated if plan.day_stories is None else plan.stories
     return Timeline(query, unit, mode, total, plan.undated, tuple(buckets), since, until)

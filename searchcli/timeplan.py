@@ -38,10 +38,15 @@ class TimePlan:
     sort: str = "relevance"
     half_life: float | None = None  # days, with --recent
     tally: bool = False  # count matches by day even when nothing else is asked
+    # With folding: a document's story (near-duplicates share one), so that the tally
+    # counts stories, as the totals of a folded search do.
+    story: Callable[[int], Any] | None = None
     # Filled by `arrange`, for the caller to read afterwards:
     complete: int = 0  # matches in the window with every word (short plain-word queries)
     days: Counter[int] = field(default_factory=Counter)  # day ordinal -> matches
     undated: int = 0  # matches without a date (counted; only kept without a window)
+    day_stories: dict[int, set[Any]] | None = None  # with `story`: day -> its stories
+    stories: int = 0  # with `story`: how many stories the tallied matches are
     reference: int = 0  # the moment ages are counted from, with --recent
 
     @classmethod
@@ -74,6 +79,20 @@ class TimePlan:
             or self.tally
         )
 
+    def _tally_stories(
+        self, matches: dict[int, float], moments: Sequence[int], story: Callable[[int], Any]
+    ) -> None:
+        self.day_stories = {}
+        undated: set[Any] = set()
+        for d in matches:
+            key = story(d)
+            if moments[d]:
+                self.day_stories.setdefault(moments[d] // DAY, set()).add(key)
+            else:
+                undated.add(key)
+        everything = set(undated).union(*self.day_stories.values())
+        self.undated, self.stories = len(undated), len(everything)
+
     def factor(self, moment: int) -> float | None:
         """The decay --recent applies to a document with this moment (None: no date)."""
         if self.half_life is None or not moment:
@@ -98,6 +117,8 @@ class TimePlan:
         if self.tally:
             self.days = Counter(moments[d] // DAY for d in matches if moments[d])
             self.undated = len(matches) - sum(self.days.values())
+            if self.story is not None:
+                self._tally_stories(matches, moments, self.story)
         group: Callable[[float], int] = (lambda s: 0 if first(s) else 1) if first else (lambda s: 0)
         self.complete = sum(1 for s in matches.values() if first(s)) if first else 0
         scored = matches

@@ -105,3 +105,30 @@ def test_every_row_filled_for_searchcli(tmp_path: Path, capsys) -> None:
     for row in out["rows"][: len(speed.ROWS)]:
         assert positive(row["searchcli"]), row
         assert row["met"] in (True, False) or row["target"] == ""
+
+
+def test_duplicates_benchmark_runs_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duplicates
+    from test_neardup import records
+
+    from searchcli import build_index
+
+    news = tmp_path / "data" / "news"
+    news.mkdir(parents=True)
+    recs = [{**r, "source": "test", "collection": "reuters21578"} for r in records()]
+    recs = [{**r, "id": f"reuters-{r['id']}"} for r in recs]
+    (news / "docs-000.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    monkeypatch.setenv("SEARCHCLI_DATA", str(tmp_path / "data"))
+    assert duplicates.main(["cost", "--docs", "12"]) == 0
+    cost = capsys.readouterr().out
+    assert "without detection" in cost and "slower by" in cost
+    build_index([str(news)], str(tmp_path / "ix"))
+    assert duplicates.main(["slots", str(tmp_path / "ix")]) == 0
+    slots = capsys.readouterr().out
+    assert "groups: 1, documents in them: 4" in slots and "0 folded" in slots
+    assert "1 Reuters groups: two copies in the top 10" in slots
+    assert duplicates.main(["sample", str(tmp_path / "ix"), "-n", "5"]) == 0
+    sample = capsys.readouterr().out
+    assert sample.count("=== group") == 1 and sample.count("Jaccard") == 3

@@ -65,7 +65,7 @@ def test_index_env_variable(run, corpus_copy: Path, tmp_path: Path) -> None:  # 
 def test_json_output(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("search", "karabakh", "--index", str(corpus_index), "--json")
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "limit", "mode", "suggestion", "hits"}
+    assert set(data) == {"query", "total", "page", "limit", "mode", "suggestion", "folded", "hits"}
     hit = data["hits"][0]
     assert list(hit) == [
         "rank",
@@ -79,6 +79,7 @@ def test_json_output(run, corpus_index: Path) -> None:  # type: ignore[no-untype
         "site",
         "snippet",
         "highlights",
+        "duplicates",
     ]
     assert hit["id"] == SEED and hit["rank"] == 1
     for start, end in hit["highlights"]:
@@ -109,9 +110,10 @@ def test_tsv_output(run, corpus_index: Path) -> None:  # type: ignore[no-untyped
         "author",
         "site",
         "snippet",
+        "duplicates",
     ]
     cells = row.split("\t")
-    assert len(cells) == 10 and cells[2] == SEED
+    assert len(cells) == 11 and cells[2] == SEED and cells[10] == ""
 
 
 def test_paths_output_and_nul(run, corpus_index: Path) -> None:  # type: ignore[no-untyped-def]

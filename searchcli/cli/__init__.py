@@ -14,7 +14,9 @@ from . import (  # noqa: F401  (registers the commands)
     evalcmd,
     indexcmd,
     searchcmd,
+    similarcmd,
     timecmd,
+    watchcmd,
 )
 from .base import ExitStatus, cli
 

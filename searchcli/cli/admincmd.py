@@ -60,18 +60,20 @@ def show(
 ) -> None:
     """Print stored documents, each named by its id or by the path of its file
     (absolute, or relative to the current folder): what `search --paths` prints,
-    so `searchcli search --paths WORD | xargs searchcli show` works.
+    so `searchcli search --paths WORD | xargs searchcli show` works. The ids of
+    each document's near-duplicates are listed with it.
 
     A file with several documents (JSON lines) shows each. With --query, the
     query's matches are highlighted. Exit 1 when any argument names no document.
     """
+    from ..models import Document
     from ..searching import Searcher
     from ..text import safe_name
 
     if query is not None and not query.strip():
         fail("--query needs at least one word to highlight")
     missing = 0
-    docs = []
+    docs: list[tuple[Document, tuple[str, ...]]] = []
     with Searcher(index_dir) as searcher:
         for name in ids_or_paths:
             doc = searcher.document(name)
@@ -79,17 +81,23 @@ def show(
             if not found:
                 warn(f"no document with id or path {safe_name(name)!r}")
                 missing += 1
-            docs.extend(found)
+            docs.extend((doc, searcher.duplicates(doc.id)) for doc in found)
         terms = searcher.match_terms(query) if query and docs else frozenset()
-    for shown, doc in enumerate(docs):
+    for shown, (doc, copies) in enumerate(docs):
         if query is not None:
             from .showquery import show_highlighted
 
             show_highlighted(doc, terms, as_json)
-            continue
-        if shown and not as_json:
-            click.echo()  # a blank line between documents
-        emit_record(doc, as_json, "print_document")
+        elif as_json:
+            from ..serialize import write_json
+
+            write_json(stdout_bytes(), {**doc.to_dict(), "duplicates": list(copies)})
+        else:
+            from .. import render
+
+            if shown:
+                click.echo()  # a blank line between documents
+            render.print_document(consoles()[0], doc, copies=copies)
     if missing:
         sys.exit(ExitStatus.NOT_FOUND)
 

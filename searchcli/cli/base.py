@@ -191,8 +191,17 @@ def mode_options(f: F) -> F:
     )(f)
 
 
+def fold_option(f: F) -> F:
+    return click.option(
+        "--no-fold",
+        "no_fold",
+        is_flag=True,
+        help="List every copy of a story (near-duplicates are folded by default).",
+    )(f)
+
+
 def query_options(f: F) -> F:
-    f = mode_options(f)
+    f = fold_option(mode_options(f))
     return click.option(
         "-n", "--limit", default=10, show_default=True, type=click.IntRange(1), help="Hits to show."
     )(f)

@@ -80,6 +80,8 @@ def _run_queries(
     run: dict[str, list[tuple[str, float]]] = {}
     with Searcher(index_dir) as searcher:
         for qid, text in queries:
-            result = searcher.search(text, limit=depth, mode=mode, snippets=False, suggest=False)
+            result = searcher.search(
+                text, limit=depth, mode=mode, snippets=False, suggest=False, fold=False
+            )
             run[qid] = [(hit.id, hit.score) for hit in result.hits]
     return run

@@ -80,6 +80,7 @@ def search(
     page: int,
     fmt: str | None,
     nul: bool,
+    no_fold: bool,
     **time: str | bool | None,
 ) -> None:
     """Search the index for WORDS.
@@ -98,6 +99,10 @@ def search(
       --since 2026-11 --until 2026-11-27   documents dated in that span
       --sort -date                          newest first (undated last)
       --recent / --recent=7d                favour recent documents
+
+    \b
+    Near-identical copies of a story are shown once, at the best rank, with
+    "+N similar" (and "duplicates" in JSON); --no-fold lists every copy.
     """
     from ..searching import Searcher
 
@@ -108,6 +113,7 @@ def search(
             page=page,
             mode=mode or "auto",
             **time,  # type: ignore[arg-type]
+            fold=not no_fold,
         )
     emit_hits(result, fmt, nul)
     sys.exit(ExitStatus.FOUND if result.hits else ExitStatus.NOT_FOUND)
@@ -145,13 +151,15 @@ def batch(
     trec_tag: str | None,
     depth: int,
     no_snippets: bool,
+    no_fold: bool,
     **time: str | None,
 ) -> None:
     """Run many queries from QUERIES (a file, or - for stdin), one a line.
 
     Each line is `qid<TAB>query`, or just a query (its line number is its
     qid). Prints one JSON line a query as it is answered, or a TREC run with
-    --trec. A bad line is reported on stderr with its number and skipped.
+    --trec (which lists every copy of a near-duplicate: it is for evaluation).
+    A bad line is reported on stderr with its number and skipped.
     """
     from ..evaluation import iter_query_lines
     from ..searching import Searcher
@@ -176,6 +184,7 @@ def batch(
                     snippets=not (trec_tag or no_snippets),
                     suggest=not trec_tag,
                     **time,  # type: ignore[arg-type]
+                    fold=not (trec_tag or no_fold),
                 )
             except QueryError as exc:
                 warn(f"line {lineno}: {exc}; skipped")
