@@ -22,6 +22,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from .exact import Exhaustive
 from .ranking import FIELD_WEIGHTS, K1, B, BM25FQuery, _length_norm, idf
 from .timefilter import DAY
 from .timeindex import moments
@@ -104,6 +105,8 @@ class _Explainer:
             pass
         elif isinstance(q, wq.Require):
             self.walk(q.a)  # Require scores by its first part only
+        elif isinstance(q, Exhaustive):
+            self.walk(q.child)  # counts every match; scores as what it wraps
         elif hasattr(q, "subqueries") and not q.is_leaf():
             for sub in q.subqueries:
                 self.walk(sub)

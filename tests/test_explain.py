@@ -143,7 +143,7 @@ def test_show_query_goes_through_a_pager_with_styles_on_a_terminal(
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["show", "no-such-id", "-q", "oil"], 1, "no document with id 'no-such-id'"),
+        (["show", "no-such-id", "-q", "oil"], 1, "no document with id or path 'no-such-id'"),
         (["show", "offset-1", "-q", "  "], 2, "--query needs at least one word"),
         (["show", "offset-1", "-q", "xylophone"], 0, "none of the query's words occur"),
     ],
