@@ -273,8 +273,8 @@ class Searcher:
             return total, ranked, {}, 0
         matched: Collection[int] = self._matches(q).keys()
         if plan is not None and plan.window is not None:
-            low, high, moment = plan.window.low, plan.window.high, moments(self._searcher)
-            matched = {d for d in matched if low <= moment[d] < high}
+            keep = plan.in_window(moments(self._searcher))
+            matched = {d for d in matched if keep(d)}
         depth = max(len(ranked), 1)
         stories = groups.fold(ranked, matched, want)
         while len(stories) < want and depth < total:  # copies took places: read deeper

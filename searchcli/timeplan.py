@@ -79,6 +79,13 @@ class TimePlan:
             or self.tally
         )
 
+    def in_window(self, moments: Sequence[int]) -> Callable[[int], bool]:
+        """Whether a document (by number) is dated inside the window; all are without one."""
+        if self.window is None:
+            return lambda d: True
+        low, high = self.window.low, self.window.high
+        return lambda d: low <= moments[d] < high
+
     def _tally_stories(
         self, matches: dict[int, float], moments: Sequence[int], story: Callable[[int], Any]
     ) -> None:
@@ -112,8 +119,8 @@ class TimePlan:
         word of a short query present); None when the query has no such group.
         """
         if self.window is not None:
-            low, high = self.window.low, self.window.high
-            matches = {d: s for d, s in matches.items() if low <= moments[d] < high}
+            keep = self.in_window(moments)
+            matches = {d: s for d, s in matches.items() if keep(d)}
         if self.tally:
             self.days = Counter(moments[d] // DAY for d in matches if moments[d])
             self.undated = len(matches) - sum(self.days.values())
