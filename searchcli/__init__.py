@@ -13,6 +13,9 @@ No click and no Rich in here: those belong to the command line.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from . import whooshdefer
 from .errors import (
     BadDocument,
     IndexCorrupt,
@@ -23,7 +26,6 @@ from .errors import (
     SchemaMismatch,
     SearchError,
 )
-from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip, Snippet
 
 __version__ = "0.1.0"
 
@@ -51,9 +53,29 @@ __all__ = [
 ]
 
 
+# Whoosh compiles regular expressions for a query type searchcli never uses on
+# import; they wait until something needs them (see whooshdefer).
+whooshdefer.defer()
+
+_RECORDS = frozenset(
+    {"Document", "Hit", "IndexReport", "IndexStats", "SearchResult", "Skip", "Snippet"}
+)
+
+if TYPE_CHECKING:
+    from .indexing import rebuild as build_index
+    from .indexing import update as update_index
+    from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip, Snippet
+    from .opening import stats as index_stats
+    from .searching import Searcher, search
+
+
 def __getattr__(name: str) -> object:
-    # The engine (and Whoosh) is imported on first use, so `import searchcli`
-    # and commands that do not search stay quick to start.
+    # The records, the engine (and Whoosh) are imported on first use, so that
+    # `import searchcli` and commands that do not search stay quick to start.
+    if name in _RECORDS:
+        from . import models
+
+        return getattr(models, name)
     if name in ("Searcher", "search"):
         from . import searching
 
@@ -67,3 +89,7 @@ def __getattr__(name: str) -> object:
 
         return stats
     raise AttributeError(f"module 'searchcli' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -23,7 +23,6 @@ import contextlib
 import io
 import json
 import os
-import zipfile
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +140,8 @@ class DupTracker:
         return self._old_rows
 
     def _load(self, data_dir: str, generation: int) -> tuple[list[str], np.ndarray] | None:
+        import zipfile  # here, with numpy: a search reads no signatures
+
         import numpy as np
 
         nd = self._nd

@@ -25,32 +25,25 @@ the bare words in its tree are then turned into BM25F queries too, so both rank 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import (
-    AndGroup,
-    FuzzyTermPlugin,
-    OrGroup,
-    PlusMinusPlugin,
-    QueryParser,
-)
-from whoosh.qparser import plugins as qplugins
 
 from .exact import ExactAndNot, Exhaustive
+from .patterns import lazy_compile
 from .ranking import ALL, ANY, BM25FQuery, weighted_terms
 from .schema import (
     CJK,
-    CJK_RE,
-    TOKEN_RE,
     index_terms,
     is_cjk_term,
     is_stop_term,
     term_of,
     terms,
+    tokens,
 )
 
 SEARCH_FIELDS = ("title", "body")
@@ -118,20 +111,30 @@ def _negations_exclude(q: wq.Query) -> wq.Query:
     return q.accept(fix)
 
 
-class _Parser(QueryParser):  # type: ignore[misc]
-    """A word that analyses into several CJK bigrams ("数据库") is a phrase of them,
-    so that it matches the word and not its bigrams scattered about."""
+@functools.cache
+def _parser_class() -> Any:
+    """Whoosh's query parser, imported for the first query with syntax (plain words
+    never need it), with a CJK rule: a word that analyses into several CJK bigrams
+    ("数据库") is a phrase of them, so that it matches the word and not its bigrams
+    scattered about."""
+    from whoosh.qparser import QueryParser
 
-    def multitoken_query(
-        self, spec: str, texts: list[str], fieldname: str, termclass: Any, boost: float
-    ) -> wq.Query:
-        if any(is_cjk_term(t) for t in texts):
-            return self.phraseclass(fieldname, texts, boost=boost)
-        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+    class _Parser(QueryParser):  # type: ignore[misc]
+        def multitoken_query(
+            self, spec: str, texts: list[str], fieldname: str, termclass: Any, boost: float
+        ) -> wq.Query:
+            if any(is_cjk_term(t) for t in texts):
+                return self.phraseclass(fieldname, texts, boost=boost)
+            return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+
+    return _Parser
 
 
-def _make_parser(schema: Any, group: Any) -> QueryParser:
-    parser = _Parser(None, schema, group=group)
+def _make_parser(schema: Any, mode: str) -> Any:
+    from whoosh.qparser import AndGroup, FuzzyTermPlugin, OrGroup, PlusMinusPlugin
+    from whoosh.qparser import plugins as qplugins
+
+    parser = _parser_class()(None, schema, group=OrGroup if mode == ANY else AndGroup)
     parser.add_plugin(qplugins.MultifieldPlugin(list(SEARCH_FIELDS)))
     # Ranges and single quotes misfire on ordinary text ("[1]", "don't").
     parser.remove_plugin_class(qplugins.RangePlugin)
@@ -141,8 +144,9 @@ def _make_parser(schema: Any, group: Any) -> QueryParser:
     return parser
 
 
+_SYNTAX = re.compile(r'"|(?:^|\s)[+-](?=\w)|\b(?:title|body|source):|\w\*|\w~')
 # A CJK run of three characters or more is a phrase of bigrams: syntax too.
-_SYNTAX = re.compile(rf'"|(?:^|\s)[+-](?=\w)|\b(?:title|body|source):|\w\*|\w~|[{CJK}]{{3}}')
+_CJK_PHRASE = lazy_compile(f"[{CJK}]{{3}}")
 _OPERATORS = re.compile(r"(?:^|\s)(?:AND|OR|NOT)(?=\s|$)")
 # What the parser must not see as syntax: a hyphen inside a word, any question mark.
 _PUNCTUATION = re.compile(r"(?<=\w)-(?=\w)|\?")
@@ -150,7 +154,7 @@ _PUNCTUATION = re.compile(r"(?<=\w)-(?=\w)|\?")
 
 def has_syntax(text: str) -> bool:
     """Whether `text` uses the query language (see the module's docstring)."""
-    if _SYNTAX.search(text):
+    if _SYNTAX.search(text) or (not text.isascii() and _CJK_PHRASE.search(text)):
         return True
     # capitals are operators only beside lower-case words, not in a shouted sentence
     return _OPERATORS.search(text) is not None and text != text.upper()
@@ -252,13 +256,13 @@ def _merged(queries: list[BM25FQuery], require: str) -> BM25FQuery:
 
 def _plain_words(text: str) -> str:
     """The words of a query with every operator character removed."""
-    return " ".join(TOKEN_RE.findall(text))
+    return " ".join(tokens(text))
 
 
 def content_words(text: str) -> int:
     """How many non-stop words a query has (operators and field names aside); a CJK
     run counts as one word, however many bigrams it has."""
-    return sum(1 for w in TOKEN_RE.findall(text) if CJK_RE.match(w) or term_of(w))
+    return sum(1 for w in tokens(text) if is_cjk_term(w) or term_of(w))
 
 
 def _has_errors(q: wq.Query) -> bool:
@@ -276,7 +280,8 @@ class QueryBuilder:
     """Builds query trees for one schema; `mode` is "any", "all" or "all-first"."""
 
     def __init__(self, schema: Any) -> None:
-        self._parsers = {ALL: _make_parser(schema, AndGroup), ANY: _make_parser(schema, OrGroup)}
+        self._schema = schema
+        self._parsers: dict[str, Any] = {}  # made for the first query with syntax
 
     def parse(self, text: str, mode: str) -> wq.Query:
         """The query tree for `text`; input the parser cannot make sense of is
@@ -289,7 +294,10 @@ class QueryBuilder:
             # words themselves are indexed, so they are searched as a phrase
             text = f'"{_plain_words(text)}"'
         text = _PUNCTUATION.sub(" ", text)
-        parser = self._parsers[ANY if mode == ANY else ALL]
+        kind = ANY if mode == ANY else ALL
+        parser = self._parsers.get(kind)
+        if parser is None:
+            parser = self._parsers[kind] = _make_parser(self._schema, kind)
         try:
             q = parser.parse(text, normalize=False)
         except Exception:  # Whoosh's parser raises a variety of errors on odd input

@@ -27,6 +27,8 @@ import Stemmer
 from whoosh import columns, fields, formats
 from whoosh.analysis import Analyzer, Token
 
+from .patterns import lazy_compile
+
 # Bump when the schema or the analysis changes in a way that makes old indexes
 # give wrong answers; such an index is refused with a message to rebuild.
 SCHEMA_VERSION = 7  # 3: absolute paths; 4: author, site; 5: notices; 6: CJK, stop words;
@@ -46,11 +48,12 @@ CJK = (
 # explicitly: the Whoosh forks' default pattern keeps "*" inside tokens, so
 # "*important*" in Markdown would not be found by "important". CJK characters are
 # not part of a word: "Python的数据库" is the word "Python" and a CJK run.
-WORD_RE = re.compile(rf"[^\W{CJK}]+(?:[.'\u2019][^\W{CJK}]+)*")
+WORD_RE = lazy_compile(rf"[^\W{CJK}]+(?:[.'\u2019][^\W{CJK}]+)*")
 # Every token: a word, a CJK run, or one other non-ASCII character that is not a
 # space (kept when it is a symbol). ASCII text needs only WORD_RE.
-TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|[{CJK}]+|[^\w\s\x00-\x7f]")
-CJK_RE = re.compile(f"[{CJK}]")
+# (Compiled when first used: the CJK ranges cost milliseconds, and English needs none.)
+TOKEN_RE = lazy_compile(rf"{WORD_RE.pattern}|[{CJK}]+|[^\w\s\x00-\x7f]")
+CJK_RE = lazy_compile(f"[{CJK}]")
 _ASCII_WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*", re.ASCII)
 SYMBOL_CATEGORIES = frozenset({"So", "Sk"})
 
@@ -114,7 +117,7 @@ class _TermCache(dict[str, str]):
     symbol itself, _CJK_RUN for a CJK run, or "" for a character that is no term."""
 
     def __missing__(self, token: str) -> str:
-        if CJK_RE.match(token):
+        if not token.isascii() and CJK_RE.match(token):
             return _CJK_RUN  # not kept: runs can be whole sentences
         if len(token) == 1 and not (token.isalnum() or token == "_"):
             term = token if unicodedata.category(token) in SYMBOL_CATEGORIES else ""
@@ -166,7 +169,12 @@ def is_stop_term(term: str) -> bool:
 
 
 def is_cjk_term(term: str) -> bool:
-    return CJK_RE.match(term) is not None
+    return not term.isascii() and CJK_RE.match(term) is not None
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of `text` as TOKEN_RE finds them (ASCII text has words only)."""
+    return _ASCII_WORD_RE.findall(text) if text.isascii() else TOKEN_RE.findall(text)
 
 
 def term_of(word: str) -> str:

@@ -21,9 +21,7 @@ import errno
 import fcntl
 import json
 import os
-import shutil
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +76,8 @@ def read_current(index_dir: str) -> dict[str, Any]:
 
 
 def new_data_dir(index_dir: str) -> str:
+    import uuid  # here: it imports `platform`, which nothing else a search does needs
+
     name = f"{DATA_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     path = os.path.join(index_dir, name)
     os.makedirs(path)
@@ -93,6 +93,8 @@ def remove_stale_data_dirs(index_dir: str, keep: str | None) -> None:
     """Delete data folders that CURRENT does not name (old builds, killed rebuilds)."""
     for entry in os.scandir(index_dir):
         if entry.name.startswith(DATA_PREFIX) and entry.name != keep and entry.is_dir():
+            import shutil
+
             shutil.rmtree(entry.path, ignore_errors=True)
         elif entry.name.startswith(CURRENT + ".tmp-"):
             with contextlib.suppress(OSError):

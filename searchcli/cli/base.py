@@ -13,7 +13,9 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from .. import __version__
 from ..errors import SearchError
+from .lazy import LazyGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,8 +51,9 @@ def warn(message: str) -> None:
     click.echo(f"searchcli: {message}", err=True)
 
 
-class SearchCLI(click.Group):
-    """Turns library errors into a one-line message and exit code 2."""
+class SearchCLI(LazyGroup):
+    """Turns library errors into a one-line message and exit code 2; loads each
+    command's module only when the command is used (see `lazy`)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -212,7 +215,9 @@ def stdout_bytes() -> IO[bytes]:
 
 
 @click.group(cls=SearchCLI, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="searchcli")
+# The version from the package itself: asking importlib.metadata would cost a
+# `--version` more than the rest of it (tests check that the two agree).
+@click.version_option(__version__, package_name="searchcli")
 def cli() -> None:
     """Full-text search for the terminal.
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from ..errors import QueryError
-from ..models import Hit, SearchResult
 from .base import (
     ExitStatus,
     cli,
@@ -22,6 +21,9 @@ from .base import (
     warn,
 )
 from .timeopts import TimeCommand, TimeQueryCommand, date_options, order_options
+
+if TYPE_CHECKING:
+    from ..models import Hit, SearchResult
 
 # -- search --------------------------------------------------------------------
 
