@@ -21,11 +21,9 @@ from .errors import IndexCorrupt, QueryError, UnknownDocument
 from .folding import Groups
 from .highlight import make_snippet
 from .models import Document, Hit, SearchResult, Snippet
-from .morelike import LikeQuery, key_terms
 from .opening import DAMAGE_ERRORS, open_searcher
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
-from .spelling import respell
 from .store import resolve_index_dir
 from .timeindex import moments
 from .timeplan import TimePlan
@@ -70,7 +68,7 @@ class Searcher:
         self._queries = QueryBuilder(self._searcher.schema)
         self._groups: Groups | None = None
         self._groups_read = False
-        self._scores: dict[int, float] | None = None  # every match of the last BM25F query
+        self._scores: dict[int, float] | None = None  # every match of the last query
         self._scored: wq.Query | None = None  # ... which was this one
 
     def __enter__(self) -> Searcher:
@@ -221,6 +219,8 @@ class Searcher:
         with `fold`, without its near-duplicates, which are the same story)."""
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be 1 or more")
+        from .morelike import LikeQuery, key_terms
+
         doc = self.document(doc_id)
         if doc is None:
             raise UnknownDocument(doc_id)
@@ -331,29 +331,27 @@ class Searcher:
                 matches = self._matches(q)  # first: the grouping needs the scored query
                 first = self._first_group(q)
                 return plan.arrange(matches, moments(self._searcher), depth, first)
-            if isinstance(q, BM25FQuery):
-                # the scores are all computed already: no need for Whoosh's collector
-                scores = self._matches(q)
-                best = heapq.nsmallest(depth, ((-s, d) for d, s in scores.items()))
-                return len(scores), [(-s, d) for s, d in best]
-            results = self._searcher.search(q, limit=depth, optimize=False)
-            return len(results), [(hit.score or 0.0, hit.docnum) for hit in results]
+            # Every match is scored anyway (the count is exact), and the folding
+            # needs them all: one pass, kept for the deeper reads of the same query.
+            scores = self._matches(q)
+            return len(scores), best(scores, depth)
         except (OSError, EOFError) as exc:
             raise IndexCorrupt(self.index_dir, exc) from None
 
     def _matches(self, q: wq.Query) -> dict[int, float]:
         """Every matching document's score, by doc number."""
+        if self._scores is not None and q is self._scored:
+            return self._scores  # a deeper page, or the folding, of the same query
+        scores: dict[int, float] = {}
         if isinstance(q, BM25FQuery):
-            if self._scores is not None and q is self._scored:
-                return self._scores  # a deeper page, or the folding, of the same query
-            scores: dict[int, float] = {}
             for leaf, offset in self._searcher.leaf_searchers():
                 for doc, score in q.scores(leaf).items():
                     scores[offset + doc] = score
-            self._scores, self._scored = scores, q
-            return scores
-        results = self._searcher.search(q, limit=None, optimize=False)
-        return {docnum: score or 0.0 for docnum, score in results.items()}
+        else:
+            results = self._searcher.search(q, limit=None, optimize=False)
+            scores = {docnum: score or 0.0 for docnum, score in results.items()}
+        self._scores, self._scored = scores, q
+        return scores
 
     def _first_group(self, q: wq.Query) -> Callable[[float], bool] | None:
         """Which scores belong to documents with every word of a short plain query."""
@@ -427,10 +425,25 @@ class Searcher:
 
     def suggest(self, text: str) -> str | None:
         """A respelling of the query from the index's own words that finds something."""
+        from .spelling import respell
+
         fixed = respell(self._searcher, text)
         if fixed is None or not self._run(self.parse(fixed, "any"), 1)[0]:
             return None
         return fixed
+
+
+def best(scores: dict[int, float], depth: int) -> list[tuple[float, int]]:
+    """The `depth` best (score, doc number) pairs: highest score first, then lowest
+    doc number, the order of Whoosh's collectors. Only the documents scoring at
+    least the depth-th best score are sorted."""
+    if len(scores) > depth:
+        floor = heapq.nlargest(depth, scores.values())[-1]
+        chosen = [(-s, d) for d, s in scores.items() if s >= floor]
+    else:
+        chosen = [(-s, d) for d, s in scores.items()]
+    chosen.sort()
+    return [(-s, d) for s, d in chosen[:depth]]
 
 
 def search(
