@@ -254,24 +254,23 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         reader = searcher.reader()
         n_docs = parent.doc_count_all()
         scores: dict[int, float] = {}
-        matched: dict[int, int] = {}
         found = sum(1 for t, _ in self.wterms if dfs[t])  # query words the index has
         norm = _length_norm(searcher, self.fields)
+        having: list[set[int]] = []  # each word's documents
         for text, qf in self.wterms:
-            tfs: dict[int, float] = {}
-            for f in self.fields:
-                got = self._postings.get((id(reader), f, text))
-                if got is not None:
-                    weight = FIELD_WEIGHTS.get(f, 1.0)
-                    for doc, tf in zip(*got, strict=True):
-                        tfs[doc] = tfs.get(doc, 0.0) + weight * tf
+            tfs = self._term_frequencies(id(reader), text)
             w = qf * idf(n_docs, dfs[text]) * (K1 + 1) * self.boost
-            for doc, tf in tfs.items():
-                scores[doc] = scores.get(doc, 0.0) + w * tf / (tf + K1 / norm(doc))
-                matched[doc] = matched.get(doc, 0) + 1
+            if not scores:
+                scores = {doc: w * tf / (tf + K1 / norm(doc)) for doc, tf in tfs.items()}
+            else:
+                get = scores.get
+                for doc, tf in tfs.items():
+                    scores[doc] = get(doc, 0.0) + w * tf / (tf + K1 / norm(doc))
+            having.append(set(tfs))
         if found < len(self.wterms):
             return {} if self.require == ALL else scores
-        complete = [d for d, n in matched.items() if n == found]
+        every = set.intersection(*having) if having else set()
+        complete = [d for d in scores if d in every]  # in the order the scores were met
         self.complete += len(complete)
         if self.require == ALL:
             return {d: scores[d] for d in complete}
@@ -280,6 +279,22 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
             for d in complete:
                 scores[d] += bonus
         return scores
+
+    def _term_frequencies(self, reader_id: int, text: str) -> dict[int, float]:
+        """doc -> the word's weighted frequency over the fields, in one segment."""
+        tfs: dict[int, float] = {}
+        for f in self.fields:
+            got = self._postings.get((reader_id, f, text))
+            if got is None:
+                continue
+            weight = FIELD_WEIGHTS.get(f, 1.0)
+            if not tfs:  # the first field met: no sums to make
+                tfs = dict(zip(got[0], [weight * tf for tf in got[1]], strict=True))
+                continue
+            get = tfs.get
+            for doc, tf in zip(*got, strict=True):
+                tfs[doc] = get(doc, 0.0) + weight * tf
+        return tfs
 
     def every_word_bonus(self, n_docs: int) -> float:
         """What a document with every word gets added in the all-first mode, to rank
