@@ -6,7 +6,8 @@ import json
 import math
 from pathlib import Path
 
-import _fts5  # bench/ is on sys.path (conftest.py)
+import _cold  # bench/ is on sys.path (conftest.py)
+import _fts5
 import pytest
 import speed
 from _corpus import article_text, load_queries, parse_query
@@ -105,6 +106,12 @@ def test_every_row_filled_for_searchcli(tmp_path: Path, capsys) -> None:
     for row in out["rows"][: len(speed.ROWS)]:
         assert positive(row["searchcli"]), row
         assert row["met"] in (True, False) or row["target"] == ""
+    # issue 11: the cold start and the floor of a cold query, beside their bases
+    cold = {row["figure"]: row for row in out["rows"][len(speed.ROWS) + 1 :]}
+    assert [label for _, label, *_ in _cold.ROWS] == list(cold)
+    assert all(positive(row["searchcli"]) and positive(row["ratio"]) for row in cold.values())
+    version = cold["cold --version, to exit"]
+    assert version["met"] == (version["ratio"] <= 1.5) and version["fts5"] is None
 
 
 def test_duplicates_benchmark_runs_end_to_end(
