@@ -10,7 +10,7 @@ import os
 import pickle
 import struct
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh import reading as whoosh_reading
@@ -19,8 +19,10 @@ from whoosh.filedb import filetables as whoosh_filetables
 
 from . import store
 from .errors import IndexCorrupt, SchemaMismatch
-from .models import IndexStats
 from .schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from .reports import IndexStats
 
 # What Whoosh raises when its files are damaged: a missing file OSError, a
 # truncated one EOFError, struct.error or a pickle error, overwritten bytes
@@ -128,6 +130,8 @@ def _folder_size(path: str) -> int:
 
 
 def stats(index_dir: str) -> IndexStats:
+    from .reports import IndexStats
+
     searcher, data_dir = open_searcher(index_dir)
     with searcher:
         reader = searcher.reader()

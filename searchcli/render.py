@@ -16,10 +16,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .models import Document, Hit, IndexReport, IndexStats, SearchResult, Skip
+from .models import Document, Hit, SearchResult
 from .text import clean_line, clean_text, safe_name
 
 if TYPE_CHECKING:
+    from .reports import IndexReport, IndexStats, Skip
     from .watching import Watch, WatchRun
 
 MATCH_STYLE = "bold yellow"

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from .models import Hit
-from .text import safe_name
 
 HIT_KEYS = (
     *("rank", "score", "id", "title", "source", "path", "date", "author", "site"),
@@ -91,6 +90,8 @@ def write_paths(
     Raw bytes for programs (with `nul`, any file name round-trips); `escape`, for a
     terminal, shows control characters and undecodable bytes as \\xNN, as `ls` does.
     """
+    from .text import safe_name  # only for a terminal: JSON and pipes never need it
+
     end = b"\0" if nul else b"\n"
     seen: set[str] = set()
     for hit in hits:
