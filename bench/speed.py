@@ -4,6 +4,7 @@
     python bench/speed.py --limit 2000         # a quick run over the first 2000 documents
     python bench/speed.py --skip-build DIR     # reuse a searchcli index; measure queries only
     python bench/speed.py --json               # figures as JSON instead of the table
+    python bench/speed.py --scale 50000,200000,500000   # growth table (bench/_scale.py)
 
 Writes ../shared/data/news/*.jsonl (or $SEARCHCLI_DATA/news, or --data) into a
 temporary folder as JSON lines and as .txt articles, then measures every engine
@@ -414,6 +415,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=1000)
     p.add_argument("--engines", default="fts5,searchcli,rg", help="comma list (FTS5 always runs)")
     p.add_argument("--workdir", type=Path, help="keep corpus and indexes here (an empty folder)")
+    p.add_argument(
+        "--scale",
+        metavar="N,N,...",
+        help="growth table instead: the news set repeated to N documents each (bench/_scale.py)",
+    )
     return p.parse_args(argv)
 
 
@@ -429,6 +435,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(
         args.limit, args.warm_rounds, args.cold_runs, args.batch_size, args.skip_build
     )
+    if args.scale:
+        import _scale
+
+        sizes = [int(n.replace("_", "")) for n in args.scale.split(",")]
+        return _scale.main(args.data, sizes, settings, args.workdir)
     engines = set(args.engines.split(","))
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
