@@ -20,14 +20,13 @@ existed has no signatures: they are computed once from the stored fields.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .models import Document
-from .store import write_atomic
+from .store import atomic_file, write_atomic
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,7 +95,12 @@ def prune(data_dir: str, generation: int) -> None:
 
 class DupTracker:
     """The signatures of one indexing run: the previous generation's, plus and minus
-    the documents the run adds and removes; written with the run's commit."""
+    the documents the run adds and removes; written with the run's commit.
+
+    Memory stays near the signatures' own size (256 bytes a document): a document
+    waiting to be hashed is held as its words' hashes, a hashed batch stays one
+    array, and `write` gathers the live rows into the final array block by block,
+    letting each block go once copied."""
 
     def __init__(
         self,
@@ -109,11 +113,9 @@ class DupTracker:
         self._hasher: Any = None
         self._previous = previous  # (data folder, generation) to start from
         self._stored = stored
-        self._old_ids: list[str] = []
-        self._old_sigs: Any = None
-        self._old_rows: dict[str, int] | None = None  # id -> row of _old_sigs, still live
-        self._fresh: dict[str, Any] = {}  # id -> signature row of a document added this run
-        self._pending: dict[str, list[str]] = {}  # id -> words, waiting to be hashed
+        self._blocks: list[Any] = []  # signature arrays: the previous generation's, then batches
+        self._rows: dict[str, tuple[int, int]] | None = None  # live id -> (block, row)
+        self._pending: dict[str, Any] = {}  # id -> its words' hashes, waiting to be hashed
 
     # -- the previous generation --------------------------------------------------
 
@@ -126,18 +128,19 @@ class DupTracker:
         (a run killed just after its commit)."""
         return self._previous is not None and read_docnums(*self._previous) is None
 
-    def _old(self) -> dict[str, int]:
-        if self._old_rows is None:
-            self._old_rows = {}
+    def _live(self) -> dict[str, tuple[int, int]]:
+        if self._rows is None:
+            self._rows = {}
             if self._previous is not None:
                 loaded = self._load(*self._previous)
                 if loaded is None and self._stored is not None:
                     for doc_id, title, body in self._stored():
                         self._queue(doc_id, title, body)
                 elif loaded is not None:
-                    self._old_ids, self._old_sigs = loaded
-                    self._old_rows = {doc_id: i for i, doc_id in enumerate(self._old_ids)}
-        return self._old_rows
+                    ids, sigs = loaded
+                    self._blocks.append(sigs)
+                    self._rows.update((doc_id, (0, i)) for i, doc_id in enumerate(ids))
+        return self._rows
 
     def _load(self, data_dir: str, generation: int) -> tuple[list[str], np.ndarray] | None:
         import zipfile  # here, with numpy: a search reads no signatures
@@ -154,6 +157,8 @@ class DupTracker:
             return None  # missing or damaged: hashed again from the stored fields
         if params != self._params() or sigs.shape != (len(ids), nd.NUM_PERM):
             return None  # other settings: hash again from the stored fields
+        if sigs.dtype != np.uint16:
+            return None
         return ids, sigs
 
     def _params(self) -> list[int]:
@@ -169,49 +174,63 @@ class DupTracker:
         self._queue(doc.id, doc.title, doc.body)
 
     def remove(self, doc_id: str) -> None:
-        self._old().pop(doc_id, None)
-        self._fresh.pop(doc_id, None)
+        self._live().pop(doc_id, None)
         self._pending.pop(doc_id, None)
 
     def _queue(self, doc_id: str, title: str, body: str) -> None:
         words = self._nd.words_of(title, body)
         if self._nd.signable(words):
-            self._pending[doc_id] = words
+            if self._hasher is None:
+                self._hasher = self._nd.Hasher()
+            self._pending[doc_id] = self._hasher.hashes(words)
             if len(self._pending) >= _BATCH:
                 self._flush()
 
     def _flush(self) -> None:
         if not self._pending:
             return
-        if self._hasher is None:
-            self._hasher = self._nd.Hasher()
-        sigs = self._hasher.signatures(list(self._pending.values()))
-        for doc_id, row in zip(self._pending, sigs, strict=True):
-            self._fresh[doc_id] = row
+        sigs = self._hasher.signatures_of(list(self._pending.values()))
+        block = len(self._blocks)
+        self._blocks.append(sigs)
+        rows = self._live()
+        rows.update((doc_id, (block, i)) for i, doc_id in enumerate(self._pending))
         self._pending = {}
 
     # -- writing ------------------------------------------------------------------
+
+    def _gather(self, ids: list[str]) -> np.ndarray:
+        """The signatures of `ids`, a row each; each block is dropped once copied."""
+        import numpy as np
+
+        rows = self._live()
+        where = np.array([rows[doc_id] for doc_id in ids], dtype=np.int64).reshape(-1, 2)
+        sigs = np.empty((len(ids), self._nd.NUM_PERM), dtype=np.uint16)
+        order = np.argsort(where[:, 0], kind="stable")
+        bounds = np.searchsorted(where[order, 0], np.arange(len(self._blocks) + 1))
+        for block in range(len(self._blocks)):
+            at = order[bounds[block] : bounds[block + 1]]
+            sigs[at] = self._blocks[block][where[at, 1]]
+            self._blocks[block] = None
+        self._blocks = [sigs]
+        self._rows = {doc_id: (0, i) for i, doc_id in enumerate(ids)}
+        return sigs
 
     def write(self, data_dir: str, generation: int) -> None:
         """Group every live document and write both files for `generation`."""
         import numpy as np
 
-        old = self._old()
+        self._live()  # an index without signatures queues its stored documents here
         self._flush()
-        ids = sorted(set(old) | set(self._fresh))
-        sigs = np.empty((len(ids), self._nd.NUM_PERM), dtype=np.uint32)
-        for i, doc_id in enumerate(ids):
-            row = self._fresh.get(doc_id)
-            sigs[i] = row if row is not None else self._old_sigs[old[doc_id]]
+        ids = sorted(self._live())
+        sigs = self._gather(ids)
         groups = self._nd.group_ids(ids, sigs)
-        packed = io.BytesIO()
-        np.savez(
-            packed,
-            ids=np.frombuffer(json.dumps(ids).encode("ascii"), dtype=np.uint8),
-            sigs=sigs,
-            params=np.array(self._params()),
-        )
-        write_atomic(signatures_path(data_dir, generation), packed.getvalue())
+        with atomic_file(signatures_path(data_dir, generation)) as f:
+            np.savez(
+                f,
+                ids=np.frombuffer(json.dumps(ids).encode("ascii"), dtype=np.uint8),
+                sigs=sigs,
+                params=np.array(self._params()),
+            )
         # ASCII, so that ids holding a file name's undecodable bytes (lone surrogates)
         # are written as \udcXX escapes and read back as they were
         text = json.dumps({"groups": groups}, separators=(",", ":"))

@@ -24,7 +24,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from .errors import IndexLocked, IndexNotFound, IndexWriteError, SearchError
 
@@ -44,10 +44,17 @@ def resolve_index_dir(index_dir: str | os.PathLike[str] | None) -> str:
 
 def write_atomic(path: str, text: str | bytes) -> None:
     """Write a file so that readers see the old or the new content, never half."""
+    with atomic_file(path) as f:
+        f.write(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+@contextlib.contextmanager
+def atomic_file(path: str) -> Iterator[IO[bytes]]:
+    """A file to write piece by piece that replaces `path` only once complete."""
     tmp = f"{path}.tmp-{os.getpid()}"
     try:
         with open(tmp, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -213,3 +213,31 @@ def test_a_search_never_imports_numpy(tmp_path: Path) -> None:
         "assert 'numpy' not in sys.modules and 'datasketch' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_signatures_gathered_from_many_batches_group_as_one_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two documents, some replaced or removed after hashing: the written
+    signatures are those of one batch of the live documents, row for row."""
+    from searchcli.models import Document
+
+    recs = records()
+    docs = [Document(id=r["id"], title=r["title"], body=r["body"], source="") for r in recs]
+    monkeypatch.setattr(dupstore, "_BATCH", 2)
+    tracker = dupstore.DupTracker()
+    for doc in docs:
+        tracker.add(doc)
+    tracker.remove("b")
+    tracker.add(Document(id="a-fixed", title="moved", body=recs[0]["body"], source=""))
+    tracker.write(str(tmp_path), 1)
+    assert dupstore.read_groups(str(tmp_path), 1) == [["a", "a-fixed", "a-longer", "a-repeat"]]
+    import numpy as np
+
+    with np.load(dupstore.signatures_path(str(tmp_path), 1)) as f:
+        ids, sigs = json.loads(bytes(f["ids"]).decode()), f["sigs"]
+    live = {d.id: d for d in docs if d.id != "b"} | {"a-fixed": docs[0]}
+    words = {i: neardup.words_of(d.title, d.body) for i, d in live.items()}
+    assert ids == sorted(i for i in live if neardup.signable(words[i]))  # the briefs are not
+    assert sigs.dtype == np.uint16
+    assert (sigs == neardup.Hasher().signatures([words[i] for i in ids])).all()
