@@ -146,6 +146,7 @@ def _index_file(writer: Any, run: _Run, sf: SourceFile, manifest: store.Manifest
         run.write(writer, doc)
         run.dups.add(doc)
         ids.append(doc.id)
+    run.notices.file_done(writer, sf.path)
     skips = [[s.reason, s.line] for s in run.skipped[before:] if s.path == sf.path]
     manifest.files[_abs(sf.path)] = [sf.size, sf.mtime_ns, ids, skips]
     return ids

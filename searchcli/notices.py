@@ -234,6 +234,9 @@ def restore(body: str, value: Any) -> str:
     return sep.join(paragraphs)
 
 
+FILE_GROUP = "file:"  # the records of one JSON (lines) file
+
+
 def group_of(source: str, path: str) -> str:
     """The documents a paragraph is compared across: a URL source's host, else a JSON
     file's records, else a file's folder (documents read from stdin are one group)."""
@@ -248,7 +251,7 @@ def group_of(source: str, path: str) -> str:
         return "stdin"
     path = os.path.abspath(path)
     if path.lower().endswith((".json", ".jsonl")):
-        return f"file:{path}"
+        return f"{FILE_GROUP}{path}"
     return f"dir:{os.path.dirname(path)}"
 
 

@@ -54,6 +54,8 @@ class NoticeSync:
         self.before: dict[str, frozenset[str]] = {}  # group -> common set at start
         self.written: set[str] = set()  # ids this run writes or deletes
         self._spill: IO[bytes] | None = None
+        # the held-back documents of JSON files' groups, written when their file is read
+        self._file_spills: dict[str, IO[bytes]] = {}
 
     # -- loading and saving ------------------------------------------------------------
 
@@ -111,21 +113,36 @@ class NoticeSync:
         group = notices.group_of(fields["source"], fields["path"])
         self._touch(group)
         self.tally.add(doc_id, group, fps)
-        if self._spill is None:
-            self._spill = tempfile.TemporaryFile(dir=self.data_dir)
-        pickle.dump((fields, group, update), self._spill, pickle.HIGHEST_PROTOCOL)
+        if group.startswith(notices.FILE_GROUP):
+            spill = self._file_spills.get(group)
+            if spill is None:
+                spill = self._file_spills[group] = tempfile.TemporaryFile(dir=self.data_dir)
+        else:
+            if self._spill is None:
+                self._spill = tempfile.TemporaryFile(dir=self.data_dir)
+            spill = self._spill
+        pickle.dump((fields, group, update), spill, pickle.HIGHEST_PROTOCOL)
+
+    def file_done(self, writer: Any, path: str) -> None:
+        """Every record of the JSON file `path` has been read: its group's tally is
+        final (no other file adds to it), so its held-back documents are written now,
+        while the rest of the run is read, instead of all at the end."""
+        group = notices.group_of("", path)
+        spill = self._file_spills.pop(group, None)
+        if spill is not None:
+            common = self.tally.common(group)
+            for fields, _, update in _replay(spill):
+                stored_fields(fields, common)
+                (writer.update_document if update else writer.add_document)(**fields)
 
     def _held_back(self) -> Iterator[tuple[dict[str, Any], str, bool]]:
-        if self._spill is None:
-            return
-        spill, self._spill = self._spill, None
-        with spill:
-            spill.seek(0)
-            while True:
-                try:
-                    yield pickle.load(spill)
-                except EOFError:
-                    return
+        spills = list(self._file_spills.values())
+        self._file_spills = {}
+        if self._spill is not None:
+            spills.append(self._spill)
+            self._spill = None
+        for spill in spills:
+            yield from _replay(spill)
 
     def finish(self, writer: Any, ix: Any | None) -> int:
         """Write the held-back documents, and re-index the documents of `ix` (the index
@@ -146,9 +163,21 @@ class NoticeSync:
 
     def close(self) -> None:
         """Drop what is held back (a run that failed)."""
-        if self._spill is not None:
-            self._spill.close()
-            self._spill = None
+        for spill in [*self._file_spills.values(), *([self._spill] if self._spill else [])]:
+            spill.close()
+        self._file_spills = {}
+        self._spill = None
+
+
+def _replay(spill: IO[bytes]) -> Iterator[tuple[dict[str, Any], str, bool]]:
+    """The documents pickled into `spill`, in order; closes it."""
+    with spill:
+        spill.seek(0)
+        while True:
+            try:
+                yield pickle.load(spill)
+            except EOFError:
+                return
 
 
 def _reindex(

@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -477,3 +478,34 @@ def test_check_reads_the_notice_tally(tmp_path: Path) -> None:
     sidecar.unlink()
     report = check_index(str(ix))
     assert report.ok and "notices-" in report.notes[0]
+
+
+class _Recorder:
+    """A writer that keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.added: list[dict[str, Any]] = []
+
+    def add_document(self, **fields: Any) -> None:
+        self.added.append(fields)
+
+
+def test_a_json_files_documents_are_written_once_the_file_is_read(tmp_path: Path) -> None:
+    """Its group is that file: its tally is final when the file ends, so its documents
+    do not wait for the whole run (a host's pages, which other files may add to, do)."""
+    from searchcli.noticesync import NoticeSync
+
+    sync, writer = NoticeSync(str(tmp_path)), _Recorder()
+    path = str(tmp_path / "a.jsonl")
+    for i in range(4):
+        body = f"Own text number {i} here.\n\n{PLEA}"
+        sync.add(writer, {"id": f"r{i}", "title": "", "body": body, "source": "", "path": path})
+    page = f"Page text here.\n\n{PLEA}"
+    url = "https://example.org/1"
+    sync.add(writer, {"id": "w", "title": "", "body": page, "source": url, "path": path})
+    assert writer.added == []  # held back: the file is not read to its end yet
+    sync.file_done(writer, path)
+    assert [f["id"] for f in writer.added] == ["r0", "r1", "r2", "r3"]
+    assert all(PLEA not in f["body"] for f in writer.added)
+    sync.finish(writer, None)
+    assert [f["id"] for f in writer.added][4:] == ["w"]

@@ -55,9 +55,7 @@ def stats(index_dir: str, as_json: bool) -> None:
 @click.option(
     "-q", "--query", metavar="WORDS", help="Highlight these words (a pager on a terminal)."
 )
-def show(
-    ids_or_paths: tuple[str, ...], index_dir: str, as_json: bool, query: str | None
-) -> None:
+def show(ids_or_paths: tuple[str, ...], index_dir: str, as_json: bool, query: str | None) -> None:
     """Print stored documents, each named by its id or by the path of its file
     (absolute, or relative to the current folder): what `search --paths` prints,
     so `searchcli search --paths WORD | xargs searchcli show` works. The ids of

@@ -93,6 +93,8 @@ def _locate_index(ctx: click.Context, param: click.Parameter, value: str | None)
 
 def index_reason() -> str:
     return str(click.get_current_context().meta.get("searchcli.index_reason", ""))
+
+
 class QueryCommand(click.Command):
     """A command whose arguments are query words, which may start with "-".
 

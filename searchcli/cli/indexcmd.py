@@ -169,6 +169,7 @@ def _stopped_quietly(index_dir: str, err: Console) -> Iterator[None]:
         err.file.flush()
         sys.exit(128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT))
 
+
 def _known_paths(index_dir: str) -> tuple[str, ...]:
     """What `searchcli index` without paths indexes: the folders the index knows; for a
     new index, the corpus/ folder beside it (the layout of this repository)."""
