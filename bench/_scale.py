@@ -206,6 +206,8 @@ def growth(small: dict[str, Any], large: dict[str, Any]) -> str:
 
 def main(data: Path, sizes: list[int], settings: speed.Settings, workdir: Path | None) -> int:
     results = []
+    if workdir:
+        workdir.mkdir(parents=True, exist_ok=True)
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="searchcli-scale-", dir=workdir) as tmp:
             results.append(measure(data, size, settings, Path(tmp)))

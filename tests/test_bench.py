@@ -139,3 +139,43 @@ def test_duplicates_benchmark_runs_end_to_end(
     assert duplicates.main(["sample", str(tmp_path / "ix"), "-n", "5"]) == 0
     sample = capsys.readouterr().out
     assert sample.count("=== group") == 1 and sample.count("Jaccard") == 3
+
+
+def test_scaled_copies_have_new_ids_and_are_not_near_duplicates(tmp_path: Path) -> None:
+    import _scale
+    from test_neardup import article, edit
+
+    from searchcli import neardup
+
+    news = tmp_path / "news"
+    news.mkdir()
+    story = article(1)
+    recs = [
+        {"id": "s", "title": "Story", "body": story},
+        {"id": "s-fixed", "title": "Story", "body": edit(story, 2, 0.01)},
+        {"id": "o", "title": "Other", "body": article(3)},
+    ]
+    (news / "docs-000.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    docs = list(_scale.scaled(tmp_path, 8))
+    assert [d["id"] for d in docs] == ["s", "s-fixed", "o", "s~1", "s-fixed~1", "o~1", "s~2", "s-fixed~2"]
+    assert docs == list(_scale.scaled(tmp_path, 8))  # deterministic
+    by_id = {d["id"]: d for d in docs}
+    sigs = neardup.Hasher().signatures(
+        [
+            neardup.words_of(by_id[i]["title"], by_id[i]["body"])
+            for i in ("s", "s-fixed", "s~1", "s-fixed~1", "s~2")
+        ]
+    )
+    assert neardup.similarity(sigs[0], sigs[2]) < 0.5  # a copy is not its original's near-duplicate
+    assert neardup.similarity(sigs[2], sigs[4]) < 0.5  # nor another copy's
+    assert neardup.similarity(sigs[2], sigs[3]) >= neardup.THRESHOLD  # near-duplicates stay so
+    assert by_id["s~1"]["body"].count("\n") == story.count("\n")
+
+
+def test_scale_table_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_news(tmp_path / "data", 12)
+    argv = ["--data", str(tmp_path / "data"), "--scale", "12,24", "--cold-runs", "1"]
+    assert speed.main([*argv, "--warm-rounds", "1", "--workdir", str(tmp_path / "w")]) == 0
+    out = capsys.readouterr().out
+    assert "| 12 |" in out and "| 24 |" in out
+    assert "From 12 to 24 documents (2.00x)" in out
