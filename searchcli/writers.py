@@ -37,6 +37,13 @@ from .errors import IndexWriteError
 # Whoosh's in-memory posting buffer a process, before it spills to a sorted run.
 LIMITMB_SINGLE = 128
 LIMITMB_WORKER = 48
+# Whoosh records, per block of postings, the shortest and longest field holding the
+# term, looking up a document's field length for every posting it writes: about a
+# tenth of a build. Only its pruning of weak matches reads them, where a missing
+# figure is a looser bound, never a different answer; searchcli ranks with
+# precomputed scores and counts every match (ranking.py, exact.py), so results and
+# scores are the same without them (tests/test_indexing.py).
+BLOCK_LENGTHS = False
 # Below this much input the cost of starting workers outweighs what they save.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 MAX_PROCS = 2
@@ -105,14 +112,27 @@ def open_writer(ix: Any, input_bytes: int) -> Any:
         return _open_writer(ix, input_bytes)
 
 
+def _codec() -> Any:
+    """Whoosh's codec, without block length statistics unless BLOCK_LENGTHS (it is
+    pickled with each segment: an attribute of the instance, no class of ours)."""
+    from whoosh.codec import default_codec
+
+    codec = default_codec()
+    if not BLOCK_LENGTHS:
+        codec.length_stats = False
+    return codec
+
+
 def _open_writer(ix: Any, input_bytes: int) -> Any:
     procs = worker_count(input_bytes)
     if procs == 1:
-        return ix.writer(limitmb=LIMITMB_SINGLE, compound=False)
+        return ix.writer(limitmb=LIMITMB_SINGLE, compound=False, codec=_codec())
     global _hook
     _hook = _ForkHook()
     multiprocessing.util.register_after_fork(_hook, _hook)
-    writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMITMB_WORKER, compound=False)
+    writer = ix.writer(
+        procs=procs, multisegment=True, limitmb=LIMITMB_WORKER, compound=False, codec=_codec()
+    )
     if hasattr(writer, "_new_task"):  # Whoosh's method that forks a worker
         writer._new_task = functools.partial(_start_worker, writer._new_task)
     jobs = writer.jobqueue

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from _reuters import reuters  # noqa: F401,F811  (the fixture)
 
 from searchcli import (
     IndexNotFound,
@@ -186,3 +189,46 @@ def test_an_index_inside_the_indexed_folder_is_not_indexed(corpus_copy: Path) ->
     again = update_index([str(corpus_copy)], str(index_dir))
     assert (again.added, again.skipped) == (0, ())
     assert index_stats(str(index_dir)).documents == first.added
+
+
+QUERIES_FOR_SAME_ANSWERS = [
+    "oil prices",
+    "crude",
+    '"the company said"',
+    '"to be or not to be"',
+    '"bank of england"',
+    "title:oil",
+    "oil -crude",
+    "prices OR dividend",
+    'cocoa AND "the bahia"',
+    "mln dlrs",
+]
+
+
+def test_block_length_statistics_change_no_answer(
+    reuters: tuple[Path, list[dict[str, Any]]],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build leaves out Whoosh's per-block length statistics (writers.BLOCK_LENGTHS):
+    the same documents built with them give the same hits, totals and scores."""
+    from searchcli import writers
+
+    index, records = reuters
+    source = tmp_path / "reuters.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    monkeypatch.setattr(writers, "BLOCK_LENGTHS", True)
+    build_index([str(source)], str(tmp_path / "with-lengths"))
+
+    def answers(index_dir: Path) -> list[Any]:
+        with Searcher(index_dir) as s:
+            return [
+                (r.total, [(h.id, h.score) for h in r.hits])
+                for q in QUERIES_FOR_SAME_ANSWERS
+                for mode in ("all", "any")
+                for r in [s.search(q, limit=20, mode=mode)]
+            ]
+
+    found = answers(index)
+    assert sum(total for total, _ in found) > 100  # the queries find things
+    assert found == answers(tmp_path / "with-lengths")
