@@ -114,7 +114,8 @@ class DupTracker:
         self._previous = previous  # (data folder, generation) to start from
         self._stored = stored
         self._blocks: list[Any] = []  # signature arrays: the previous generation's, then batches
-        self._rows: dict[str, tuple[int, int]] | None = None  # live id -> (block, row)
+        # live id -> its block << 32 | its row there (an int: a tuple would take twice the room)
+        self._rows: dict[str, int] | None = None
         self._pending: dict[str, Any] = {}  # id -> its words' hashes, waiting to be hashed
 
     # -- the previous generation --------------------------------------------------
@@ -128,7 +129,7 @@ class DupTracker:
         (a run killed just after its commit)."""
         return self._previous is not None and read_docnums(*self._previous) is None
 
-    def _live(self) -> dict[str, tuple[int, int]]:
+    def _live(self) -> dict[str, int]:
         if self._rows is None:
             self._rows = {}
             if self._previous is not None:
@@ -139,7 +140,7 @@ class DupTracker:
                 elif loaded is not None:
                     ids, sigs = loaded
                     self._blocks.append(sigs)
-                    self._rows.update((doc_id, (0, i)) for i, doc_id in enumerate(ids))
+                    self._rows.update(zip(ids, range(len(ids)), strict=True))
         return self._rows
 
     def _load(self, data_dir: str, generation: int) -> tuple[list[str], np.ndarray] | None:
@@ -193,7 +194,7 @@ class DupTracker:
         block = len(self._blocks)
         self._blocks.append(sigs)
         rows = self._live()
-        rows.update((doc_id, (block, i)) for i, doc_id in enumerate(self._pending))
+        rows.update((doc_id, block << 32 | i) for i, doc_id in enumerate(self._pending))
         self._pending = {}
 
     # -- writing ------------------------------------------------------------------
@@ -203,16 +204,17 @@ class DupTracker:
         import numpy as np
 
         rows = self._live()
-        where = np.array([rows[doc_id] for doc_id in ids], dtype=np.int64).reshape(-1, 2)
+        where = np.fromiter(map(rows.__getitem__, ids), dtype=np.int64, count=len(ids))
+        blocks, offsets = where >> 32, where & 0xFFFFFFFF
         sigs = np.empty((len(ids), self._nd.NUM_PERM), dtype=np.uint16)
-        order = np.argsort(where[:, 0], kind="stable")
-        bounds = np.searchsorted(where[order, 0], np.arange(len(self._blocks) + 1))
+        order = np.argsort(blocks, kind="stable")
+        bounds = np.searchsorted(blocks[order], np.arange(len(self._blocks) + 1))
         for block in range(len(self._blocks)):
             at = order[bounds[block] : bounds[block + 1]]
-            sigs[at] = self._blocks[block][where[at, 1]]
+            sigs[at] = self._blocks[block][offsets[at]]
             self._blocks[block] = None
         self._blocks = [sigs]
-        self._rows = {doc_id: (0, i) for i, doc_id in enumerate(ids)}
+        self._rows = dict(zip(ids, range(len(ids)), strict=True))
         return sigs
 
     def write(self, data_dir: str, generation: int) -> None:
