@@ -157,7 +157,16 @@ def test_scaled_copies_have_new_ids_and_are_not_near_duplicates(tmp_path: Path) 
     ]
     (news / "docs-000.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
     docs = list(_scale.scaled(tmp_path, 8))
-    assert [d["id"] for d in docs] == ["s", "s-fixed", "o", "s~1", "s-fixed~1", "o~1", "s~2", "s-fixed~2"]
+    assert [d["id"] for d in docs] == [
+        "s",
+        "s-fixed",
+        "o",
+        "s~1",
+        "s-fixed~1",
+        "o~1",
+        "s~2",
+        "s-fixed~2",
+    ]
     assert docs == list(_scale.scaled(tmp_path, 8))  # deterministic
     by_id = {d["id"]: d for d in docs}
     sigs = neardup.Hasher().signatures(
