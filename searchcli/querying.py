@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from whoosh import matching
 from whoosh import query as wq
 
 from .exact import ExactAndNot, Exhaustive
@@ -60,6 +61,15 @@ class _Bounded:
 
     def _btexts(self, ixreader: Any) -> Iterable[bytes]:
         return itertools.islice(super()._btexts(ixreader), MAX_EXPANSION)  # type: ignore[misc]
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """A fixed score for every match, as Whoosh gives a pattern that expands to two
+        terms or more; Whoosh scores one that expands to a single term by BM25, so the
+        score depended on how many terms a segment (or shard) happened to hold."""
+        m = super().matcher(searcher, context)  # type: ignore[misc]
+        if not getattr(self, "constantscore", False) or not m.is_active():
+            return m
+        return matching.ConstantScoreWrapperMatcher(m, getattr(self, "boost", 1.0))
 
 
 class BoundedPrefix(_Bounded, wq.Prefix):
