@@ -24,7 +24,9 @@ from .models import Document, Hit, SearchResult, Snippet
 from .opening import DAMAGE_ERRORS, open_searcher
 from .querying import SEARCH_FIELDS, QueryBuilder, content_words
 from .ranking import FIRST, K1, B, BM25FQuery
+from .shards import searcher_class
 from .store import resolve_index_dir
+from .ties import settle
 from .timeindex import moments
 from .timeplan import TimePlan
 
@@ -58,18 +60,25 @@ def _reads_index(method: F) -> F:
 class Searcher:
     """An open index, ready for many queries. Use as a context manager."""
 
+    def __new__(cls, index_dir: str | os.PathLike[str] | None = None) -> Searcher:
+        if cls is Searcher:  # a sharded index gets the sharded searcher (shards/)
+            cls = searcher_class(resolve_index_dir(index_dir)) or cls
+        return super().__new__(cls)
+
     def __init__(self, index_dir: str | os.PathLike[str] | None = None) -> None:
         self.index_dir = resolve_index_dir(index_dir)
         # Opens again when a commit lands meanwhile; the schema is the searcher's
         # own (Index.schema would read the newest TOC again, racing writers).
-        self._searcher, self._data_dir = open_searcher(
-            self.index_dir, weighting=scoring.BM25F(B=B, K1=K1)
-        )
+        self._searcher, self._data_dir = self._open(scoring.BM25F(B=B, K1=K1))
         self._queries = QueryBuilder(self._searcher.schema)
         self._groups: Groups | None = None
         self._groups_read = False
         self._scores: dict[int, float] | None = None  # every match of the last query
         self._scored: wq.Query | None = None  # ... which was this one
+
+    def _open(self, weighting: Any) -> tuple[Any, str]:
+        """The Whoosh searcher and its data folder."""
+        return open_searcher(self.index_dir, weighting=weighting)
 
     def __enter__(self) -> Searcher:
         return self
@@ -325,7 +334,37 @@ class Searcher:
         self, q: wq.Query, depth: int, plan: TimePlan | None = None
     ) -> tuple[int, list[tuple[float, int]]]:
         """(how many documents match, the best `depth` as (score, doc number) pairs),
-        filtered and ordered by `plan` when it has anything to do."""
+        filtered and ordered by `plan` when it has anything to do; equal scores in
+        the order of their ids (ties.py), so that every layout of the same documents
+        (a plain index, shards) gives the same ranking."""
+        total, ranked = self._ranked(q, depth + 1, plan)
+        if plan is None or not plan.active:
+            return total, settle(ranked, depth, self._id, lambda: self._matches(q))
+        dated = moments(self._searcher)
+
+        def every_match() -> dict[int, float]:  # as `plan` scores them, in its window
+            keep = plan.in_window(dated)
+            found = {d: s for d, s in self._matches(q).items() if keep(d)}
+            if plan.half_life is None:
+                return found
+            decayed = {}
+            for d, s in found.items():
+                f = plan.factor(dated[d])
+                decayed[d] = s * f if f is not None else s
+            return decayed
+
+        if plan.sort == "relevance" and plan.half_life is None:
+            return total, settle(ranked, depth, self._id, every_match)
+        # dates order the ranking too: a tie is the same score on the same moment
+        return total, settle(ranked, depth, self._id, every_match, lambda s, d: (s, dated[d]))
+
+    def _id(self, docnum: int) -> str:
+        return str(self._stored(docnum).get("id", ""))
+
+    def _ranked(
+        self, q: wq.Query, depth: int, plan: TimePlan | None = None
+    ) -> tuple[int, list[tuple[float, int]]]:
+        """`_run` with ties in the order of document numbers."""
         try:
             if plan is not None and plan.active:
                 matches = self._matches(q)  # first: the grouping needs the scored query
