@@ -31,6 +31,7 @@ from .models import CheckReport
 from .noticesync import check_sidecar
 from .opening import open_index
 from .schema import terms
+from .shards import is_sharded
 
 # Postings decoded per check, at most: a few seconds of work on a 50k-document
 # index. Every term's dictionary entry is always read; beyond this budget the
@@ -74,6 +75,10 @@ def _why(exc: BaseException) -> str:
 def check_index(index_dir: str | os.PathLike[str] | None) -> CheckReport:
     """Check the live index in index_dir. IndexNotFound when there is none."""
     index_dir = store.resolve_index_dir(index_dir)
+    if is_sharded(index_dir):
+        from .shards.info import check
+
+        return check(index_dir)
     started = time.perf_counter()
     for _ in range(ATTEMPTS):
         report, state = _check_once(index_dir, started)

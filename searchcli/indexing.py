@@ -30,6 +30,7 @@ from .models import Document, IndexReport, Skip
 from .noticesync import NoticeSync
 from .opening import DAMAGE_ERRORS, open_index
 from .schema import SCHEMA_VERSION, make_schema
+from .shards import is_sharded
 from .timefilter import moment_of
 from .writers import open_writer
 
@@ -70,6 +71,7 @@ class _Run:
         self.seen_ids: dict[str, str] = {}  # id -> where it came from, this run
         self.dups = dupstore.DupTracker()  # near-duplicates; an update starts from the last
         self.notices = NoticeSync("")  # set up for the run's data folder by the writer
+        self.route: Callable[[str], bool] | None = None  # a shard's: which ids are its own
 
     def write(self, writer: Any, doc: Document, update: bool = False) -> None:
         """Hand a document to the writer; notices decide when and with which body."""
@@ -81,7 +83,10 @@ class _Run:
             self.on_skip(s)
 
     def accept(self, doc: Document) -> bool:
-        """False (and a skip) for an id already taken in this run: the first wins."""
+        """False (and a skip) for an id already taken in this run: the first wins.
+        False, quietly, for a document another shard holds."""
+        if self.route is not None and not self.route(doc.id):
+            return False
         first = self.seen_ids.get(doc.id)
         if first is not None:
             self.skip(Skip(doc.path or "-", f"duplicate id {doc.id!r} (first in {first})"))
@@ -320,6 +325,9 @@ def update(
     hidden: bool | None = None,
     ignore_files: bool | None = None,
     on_pass: Callable[[str, str], None] | None = None,
+    route: Callable[[str], bool] | None = None,
+    shards: int | None = None,
+    scheduler: str | None = None,
 ) -> IndexReport:
     """Bring the index in step with `paths`: add new, re-read changed, drop deleted files.
 
@@ -330,8 +338,21 @@ def update(
     files (see ignoring.py); None keeps what the index remembers from its last run, and
     what is given is remembered. Files the choice now leaves out are removed;
     on_pass(path, why) hears of each file or folder it leaves out.
+
+    `shards=N` builds (or `--rebuild`s) a sharded index, `scheduler` names a Dask
+    cluster to build on, and a sharded index is always updated as one (shards/).
+    `route(id)` keeps only the documents a shard holds.
     """
+    if route is None and (shards is not None or is_sharded(index_dir)):
+        from .shards.build import update_sharded
+
+        return update_sharded(
+            paths, index_dir, shards=shards, scheduler=scheduler, rebuild=rebuild,
+            stdin=stdin, on_skip=on_skip, progress=progress, wait=wait, on_pass=on_pass,
+            fmt=fmt, exclude=exclude, include=include, hidden=hidden, ignore_files=ignore_files,
+        )  # fmt: skip
     run = _Run(paths, index_dir, fmt, stdin, on_skip, progress, on_pass)
+    run.route = route
     run.given = {
         "exclude": exclude,
         "include": include,

@@ -48,7 +48,19 @@ def terminate_raises() -> Iterator[None]:
 
 def index_state(index_dir: str) -> tuple[str, ...] | None:
     """What a commit changes: the data folder CURRENT names and its tables of
-    contents (one a committed generation). None when there is no index."""
+    contents (one a committed generation). None when there is no index.
+    A sharded index: its live set and every shard's state."""
+    from .shards import is_sharded
+
+    if is_sharded(index_dir):
+        from .shards.layout import read_set
+
+        try:
+            shard_set = read_set(index_dir)
+        except SearchError:
+            return None
+        states = [index_state(d) or () for d in shard_set.shard_dirs()]
+        return (shard_set.name, *(part for state in states for part in state))
     try:
         data = store.read_current(index_dir)["data"]
     except SearchError:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .shards import SHARDS
 from .store import CURRENT, DATA_PREFIX, LOCK
 
 INDEX_NAME = "index"
@@ -63,7 +64,9 @@ def locate(
 
 def is_index(folder: str) -> bool:
     """True for a folder that is a searchcli index (not any folder named index/)."""
-    return os.path.isfile(os.path.join(folder, CURRENT))
+    return os.path.isfile(os.path.join(folder, CURRENT)) or os.path.isfile(
+        os.path.join(folder, SHARDS)
+    )
 
 
 def _made_for_an_index(folder: str) -> bool:
@@ -73,7 +76,8 @@ def _made_for_an_index(folder: str) -> bool:
         names = os.listdir(folder)
     except OSError:
         return False
-    return all(n.startswith((".", DATA_PREFIX, CURRENT + ".tmp-")) or n == LOCK for n in names)
+    unfinished = (".", DATA_PREFIX, CURRENT + ".tmp-", "set-", SHARDS + ".tmp-")
+    return all(n.startswith(unfinished) or n == LOCK for n in names)
 
 
 def user_default() -> str:

@@ -131,7 +131,12 @@ def _folder_size(path: str) -> int:
 
 def stats(index_dir: str) -> IndexStats:
     from .reports import IndexStats
+    from .shards import is_sharded
 
+    if is_sharded(index_dir):
+        from .shards.info import stats as sharded_stats
+
+        return sharded_stats(index_dir)
     searcher, data_dir = open_searcher(index_dir)
     with searcher:
         reader = searcher.reader()

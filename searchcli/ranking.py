@@ -245,6 +245,10 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
                             docs.update(got[0])
                     df += len(docs)
                 self._dfs[text] = df
+            # a shard scored with the figures of every shard (shards/remote.py)
+            shared = getattr(parent, "shared_dfs", None)
+            if shared is not None:
+                self._dfs = {t: shared.get((self.fields, t), df) for t, df in self._dfs.items()}
         return self._dfs
 
     def scores(self, searcher: Any) -> dict[int, float]:

@@ -158,6 +158,8 @@ def print_stats(console: Console, stats: IndexStats) -> None:
     table.add_row("documents", f"{stats.documents:,}")
     table.add_row("size", human_bytes(stats.size_bytes))
     table.add_row("segments", str(stats.segments))
+    if stats.shards:
+        table.add_row("shards", str(stats.shards))
     table.add_row("fields", ", ".join(stats.fields))
     table.add_row("schema", str(stats.schema_version))
     table.add_row("last update", stats.last_update or "unknown")

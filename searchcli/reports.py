@@ -58,6 +58,7 @@ class IndexStats:
     # how it chooses files: exclude, include (globs), hidden, ignore_files (ignoring.py)
     choice: dict[str, Any] = field(default_factory=dict)
     chosen_by: str = ""  # why this index was used (--index, $SEARCHCLI_INDEX, found in ...)
+    shards: int = 0  # a sharded index: how many shards (0: one ordinary index)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

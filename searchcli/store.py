@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .errors import IndexLocked, IndexNotFound, IndexWriteError, SearchError
+from .shards import SHARDS
 
 CURRENT = "CURRENT"
 LOCK = "LOCK"
@@ -96,14 +97,17 @@ def switch_current(index_dir: str, data_dir: str, schema_version: int) -> None:
     write_atomic(os.path.join(index_dir, CURRENT), json.dumps(record) + "\n")
 
 
-def remove_stale_data_dirs(index_dir: str, keep: str | None) -> None:
-    """Delete data folders that CURRENT does not name (old builds, killed rebuilds)."""
+def remove_stale_data_dirs(
+    index_dir: str, keep: str | None, prefix: str = DATA_PREFIX, pointer: str = CURRENT
+) -> None:
+    """Delete data folders that CURRENT does not name (old builds, killed rebuilds);
+    or, given another `prefix` and `pointer` file, the sets of shards SHARDS does not."""
     for entry in os.scandir(index_dir):
-        if entry.name.startswith(DATA_PREFIX) and entry.name != keep and entry.is_dir():
+        if entry.name.startswith(prefix) and entry.name != keep and entry.is_dir():
             import shutil
 
             shutil.rmtree(entry.path, ignore_errors=True)
-        elif entry.name.startswith(CURRENT + ".tmp-"):
+        elif entry.name.startswith(pointer + ".tmp-"):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
 
@@ -235,7 +239,15 @@ def latest_manifest(index_dir: str) -> Manifest | None:
     """The newest readable manifest of an existing index, or None.
 
     Read without opening Whoosh, so that the advice given for a damaged index,
-    `searchcli index --rebuild`, works as given (same folders, same file choice)."""
+    `searchcli index --rebuild`, works as given (same folders, same file choice).
+    A sharded index: its first shard's (every shard records the same roots and choice)."""
+    if os.path.isfile(os.path.join(index_dir, SHARDS)):
+        from .shards.layout import read_set
+
+        try:
+            index_dir = read_set(index_dir).shard_dirs()[0]
+        except SearchError:
+            return None
     try:
         data_dir = os.path.join(index_dir, read_current(index_dir)["data"])
         generations = [

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from .base import cli, consoles, fail, index_option, mode_options, stdout_bytes, warn
+from .shardopts import scheduler_option
 
 
 @cli.command(name="eval")
@@ -25,6 +26,7 @@ from .base import cli, consoles, fail, index_option, mode_options, stdout_bytes,
 @click.option("--depth", default=1000, show_default=True, type=click.IntRange(1))
 @click.option("--per-query", is_flag=True, help="Also each query's figures.")
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
+@scheduler_option
 def evaluate(
     queries_path: str | None,
     qrels_path: str,

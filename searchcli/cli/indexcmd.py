@@ -21,6 +21,7 @@ from .base import (
     stdout_bytes,
     warn,
 )
+from .shardopts import shard_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
 @click.option("-v", "--verbose", is_flag=True, help="List every skipped or left-out file and why.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file or record was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON.")
+@shard_options
 def index(
     paths: tuple[str, ...],
     index_dir: str,
@@ -91,6 +93,8 @@ def index(
     verbose: bool,
     strict: bool,
     as_json: bool,
+    shards: int | None,
+    scheduler: str | None,
 ) -> None:
     """Index PATHS (files, folders, or - for JSON lines on stdin).
 
@@ -135,6 +139,8 @@ def index(
             include=include or ([] if forget_globs else None),
             hidden=hidden,
             ignore_files=None if no_ignore is None else not no_ignore,
+            shards=shards,
+            scheduler=scheduler,
         )
     if as_json:
         from ..serialize import write_json

@@ -20,6 +20,7 @@ from .base import (
     stdout_bytes,
     warn,
 )
+from .shardopts import scheduler_option
 from .timeopts import TimeCommand, TimeQueryCommand, date_options, order_options
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def emit_hits(result: SearchResult, fmt: str | None, nul: bool) -> None:
 @order_options
 @click.option("--explain", is_flag=True, help="Show how each hit's score was computed.")
 @output_options
+@scheduler_option
 def search(
     words: tuple[str, ...],
     index_dir: str,
@@ -145,6 +147,7 @@ def search(
 @click.option("--no-snippets", is_flag=True, help="Skip snippets (faster).")
 @date_options
 @order_options
+@scheduler_option
 def batch(
     queries: IO[str],
     index_dir: str,
