@@ -3,6 +3,7 @@ processes over the loopback, shared by the module (starting one costs seconds)."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -144,3 +145,34 @@ def test_an_unreachable_scheduler_is_a_clear_error(
     with pytest.raises(SearchError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         update([str(docs)], str(tmp_path / "ix"), shards=2, scheduler="tcp://127.0.0.1:9")
     assert not (tmp_path / "ix" / "SHARDS").exists()
+
+
+def test_a_search_task_whose_worker_dies_is_retried_once_then_reported(tmp_path: Path) -> None:
+    from searchcli.shards.cluster import ClusterError, run_on_client
+
+    def die_unless_marked(marker: str, always: bool) -> int:
+        if always or not os.path.exists(marker):
+            Path(marker).touch()
+            os.kill(os.getpid(), signal.SIGKILL)  # the worker dies, as when out of memory
+        return 7
+
+    import dask
+
+    # its own cluster: three workers die here, one each time (none has to come back);
+    # the scheduler does not retry by itself, so the retry seen is searchcli's
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        local = distributed.LocalCluster(
+            n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    client = distributed.Client(local, set_as_default=False)
+    try:
+        once = str(tmp_path / "once")
+        assert run_on_client(client, die_unless_marked, [(once, False)], ["shard 0"], True) == [7]
+        with pytest.raises(ClusterError, match="shard 0: .* lost twice"):
+            run_on_client(
+                client, die_unless_marked, [(str(tmp_path / "x"), True)], ["shard 0"], True
+            )
+    finally:
+        client.close()
+        with contextlib.suppress(Exception):  # closing misses the workers that died
+            local.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -94,22 +95,32 @@ def _on_processes(
     fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]], names: Sequence[str], workers: int
 ) -> list[Any]:
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(fn, *args) for args in calls]
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_quiet)
+    futures = [pool.submit(fn, *args) for args in calls]
+    try:
         results = []
-        try:
-            for future, name in zip(futures, names, strict=True):
-                try:
-                    results.append(_checked(future.result(), name))
-                except BrokenProcessPool:
-                    raise ClusterError(
-                        f"{name}: its worker process died (killed, or out of memory)"
-                    ) from None
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-        return results
+        for future, name in zip(futures, names, strict=True):
+            try:
+                results.append(_checked(future.result(), name))
+            except BrokenProcessPool:
+                raise ClusterError(
+                    f"{name}: its worker process died (killed, or out of memory)"
+                ) from None
+    except BaseException:
+        # Ctrl-C, SIGTERM, a failed shard: stop the other shards now rather than
+        # wait for them; what they leave is cleared by the caller or the next run.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def _quiet() -> None:
+    """In each worker process: Ctrl-C is for the parent, which stops the workers
+    itself (a worker interrupted in its own loop would print a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_on_client(
