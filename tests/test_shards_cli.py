@@ -172,3 +172,35 @@ def test_searching_never_imports_dask(corpus_copy: Path, tmp_path: Path, sharded
     )
     assert out.stdout.splitlines()[-1] == "[]"
     assert '"id"' in out.stdout  # it did search
+
+
+def test_searches_go_on_while_the_set_is_rebuilt(pair: tuple[Path, str, str]) -> None:
+    import threading
+
+    from searchcli import Searcher
+    from searchcli.indexing import update
+
+    corpus, plain, sharded = pair
+    with Searcher(plain) as s:
+        expected = [h.id for h in s.search("river", snippets=False).hits]
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            for _ in range(3):
+                update([str(corpus)], sharded, rebuild=True)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    searched = 0
+    while not done.is_set() or searched == 0:
+        with Searcher(sharded) as s:  # opened while sets are switched and removed
+            assert [h.id for h in s.search("river", snippets=False).hits] == expected
+        searched += 1
+    thread.join()
+    assert not errors and searched > 1

@@ -23,7 +23,7 @@ from whoosh.reading import MultiReader
 from ..errors import IndexCorrupt, SearchError
 from ..folding import Groups
 from ..models import Document
-from ..opening import open_searcher
+from ..opening import OPEN_ATTEMPTS, open_searcher
 from ..ranking import BM25FQuery
 from ..searching import Searcher
 from ..timeindex import moments
@@ -39,7 +39,18 @@ class ShardedSearcher(Searcher):
     """A `Searcher` over every shard of a sharded index."""
 
     def _open(self, weighting: Any) -> tuple[Any, str]:
-        self.shard_set = read_set(self.index_dir)
+        # A rebuild that switches sets meanwhile removes the set being opened: open
+        # the new one (as opening.py does for a plain index's data folders).
+        for attempt in range(OPEN_ATTEMPTS):
+            self.shard_set = read_set(self.index_dir)
+            try:
+                return self._open_set(weighting)
+            except SearchError:
+                if attempt == OPEN_ATTEMPTS - 1 or read_set(self.index_dir) == self.shard_set:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _open_set(self, weighting: Any) -> tuple[Any, str]:
         self._shards: list[tuple[Any, str]] = []  # (Whoosh searcher, data folder)
         self._bases: list[int] = []  # each shard's first document number
         leaves: list[Any] = []
