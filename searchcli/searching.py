@@ -60,7 +60,9 @@ def _reads_index(method: F) -> F:
 class Searcher:
     """An open index, ready for many queries. Use as a context manager."""
 
-    def __new__(cls, index_dir: str | os.PathLike[str] | None = None) -> Searcher:
+    def __new__(
+        cls, index_dir: str | os.PathLike[str] | None = None, *args: Any, **kwargs: Any
+    ) -> Searcher:
         if cls is Searcher:  # a sharded index gets the sharded searcher (shards/)
             cls = searcher_class(resolve_index_dir(index_dir)) or cls
         return super().__new__(cls)
