@@ -76,6 +76,27 @@ def test_built_and_searched_on_the_cluster_as_one_index(
     assert sum("shard_scores" in k for k in ran) >= 3 * len(queries)
 
 
+def test_search_scheduler_option_scores_on_the_cluster(
+    cran: tuple[Path, Path], cluster: object
+) -> None:
+    from click.testing import CliRunner
+
+    from searchcli.cli import cli
+
+    single, sharded = cran
+    address = cluster.scheduler_address  # type: ignore[attr-defined]
+    runner = CliRunner()
+    words = ["search", "supersonic wing", "--json", "-n", "15"]
+    with distributed.Client(cluster, set_as_default=False) as logs:  # type: ignore[arg-type]
+        with distributed.get_task_stream(client=logs) as stream:
+            many = runner.invoke(cli, [*words, "--index", str(sharded), "--scheduler", address])
+    one = runner.invoke(cli, [*words, "--index", str(single)])
+    assert many.exit_code == one.exit_code == 0, many.stderr
+    assert json.loads(many.stdout) == json.loads(one.stdout)
+    assert any("shard_scores" in str(t["key"]) for t in stream.data)
+    assert ENV not in os.environ  # the option held for that command only
+
+
 def test_a_worker_killed_mid_build_leaves_the_previous_index(
     cluster: object, tmp_path: Path
 ) -> None:

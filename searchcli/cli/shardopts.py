@@ -33,8 +33,20 @@ def shard_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _set_scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value:
-        os.environ[ENV] = value  # read by the sharded searcher (shards.cluster)
+    """The sharded searcher reads the address from the environment (shards.cluster):
+    set it for this command only."""
+    if not value:
+        return
+    before = os.environ.get(ENV)
+    os.environ[ENV] = value
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before
+
+    ctx.call_on_close(restore)
 
 
 scheduler_option = click.option(
