@@ -233,8 +233,10 @@ SEGMENT_FILES = ["trm", "pst", "_stored.col", "_body_len.col", "_title_len.col",
 HOWS = ["empty", "half", "last-byte-cut", "deleted"]
 
 # Damage that surfaces as a TypeError deep inside (a length read back as None):
-# not told apart from a bug; `check` finds it.
-TYPE_ERROR_GAP = {("_title_len.col", "empty"), ("_title_len.col", "half")}
+# not told apart from a bug; `check` finds it. The cut title lengths were such a
+# case while `kari*` (one title term) was scored by BM25, reading them; a pattern
+# now scores every match the same (querying._Bounded) and reads no lengths.
+TYPE_ERROR_GAP: set[tuple[str, str]] = set()
 # whoosh-reloaded reports a cut postings file with a bare Exception("Block tag
 # error"), which cannot be told apart from a bug; whoosh3 has CorruptIndexError.
 FORK_GAP = (
