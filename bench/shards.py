@@ -62,7 +62,7 @@ def start_costs() -> list[tuple[str, float]]:
     from distributed import Client, LocalCluster
 
     t = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c:
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as c:
         with Client(c) as client:
             client.gather(client.map(_warm, range(2), pure=False))
             dask_s = time.perf_counter() - t
@@ -132,7 +132,7 @@ def main() -> int:
     if not args.no_dask:
         from distributed import Client, LocalCluster
 
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0")
         address = cluster.scheduler_address
         if not args.skip_dask_build:
             with Client(cluster) as client:  # the workers' CPU is not this process's

@@ -33,7 +33,7 @@ def cluster() -> Iterator[object]:
     # so that a killed build is seen to fail and to leave the previous index serving.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as local:
             yield local
 
@@ -183,7 +183,7 @@ def test_a_search_task_whose_worker_dies_is_retried_once_then_reported(tmp_path:
     # the scheduler does not retry by itself, so the retry seen is searchcli's
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         local = distributed.LocalCluster(
-            n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=3, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     client = distributed.Client(local, set_as_default=False)
     try:
