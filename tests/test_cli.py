@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,24 @@ from searchcli.cli import cli
 SEED = "000_9c47cbdf3046b2eb.txt"
 
 
-@pytest.fixture
-def run():  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def servers():  # type: ignore[no-untyped-def]
+    from _served import Servers
+
+    started = Servers()
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture(params=["in-process", "served"])
+def run(request, servers, corpus_index: Path):  # type: ignore[no-untyped-def]
+    """Every case runs twice: in-process with CliRunner, and as a user's shell runs it,
+    the real `searchcli` client answered by a real `searchcli serve` (tests/_served.py)."""
+    if request.param == "served":
+        keep = {os.path.realpath(corpus_index)}
+        request.addfinalizer(lambda: servers.stop_all(keep))
+        return servers.invoke
+
     def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         runner = CliRunner()
         return runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)

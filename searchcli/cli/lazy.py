@@ -35,6 +35,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "so `searchcli search --paths WORD | xargs searchcli show` works. The ids of\n"
         "each document's near-duplicates are listed with it.",
     ),
+    "serve": (
+        "servecmd",
+        "Answer search, show, batch, stats and the other reading commands from a\n"
+        "resident process: the `searchcli` command hands them over when one runs, so\n"
+        "they skip Python's imports and answer at once. Indexing stays in-process.",
+    ),
     "similar": ("similarcmd", "Show the documents most like the one with id DOC_ID."),
     "stats": ("admincmd", "Show what the index holds: documents, size, fields, sources."),
     "timeline": (

@@ -1,0 +1,384 @@
+"""`searchcli serve` and the thin client, with real server and client processes.
+
+The CLI suite's own cases run through a server too (the `run` fixture of
+test_cli.py); here: byte-identical output on a terminal, the fault cases (stale
+socket, killed, hung and stopped servers, clients killed or interrupted), fresh
+generations, permissions, and what the client imports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import signal
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _served import client, command, start, stop, wait_listening
+
+from searchcli import build_index, serveproto, update_index
+from searchcli.client import wanted_index
+from searchcli.locating import locate
+
+SEED = "000_9c47cbdf3046b2eb.txt"
+
+
+@pytest.fixture
+def ix(corpus_copy: Path, tmp_path: Path) -> Path:
+    index = tmp_path / "ix"
+    build_index([str(corpus_copy)], str(index))
+    return index
+
+
+@pytest.fixture
+def server(ix: Path) -> Iterator[subprocess.Popen[bytes]]:
+    proc = start(ix)
+    yield proc
+    stop(proc)
+
+
+def in_pty(args: list[str], mode: str) -> tuple[int, bytes]:
+    """Run the client with stdout and stderr on a terminal 80 columns wide."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color", COLUMNS="80", LINES="40", SEARCHCLI_SERVER=mode)
+    env["PAGER"] = "cat"
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(command(*args), stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: every holder of the terminal closed it
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return proc.wait(), b"".join(chunks)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def until(condition, what: str, wait: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + wait
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not {what} after {wait} s")
+        time.sleep(0.05)
+
+
+def batch_in_progress(ix: Path, mode: str = "require") -> subprocess.Popen[bytes]:
+    """A `batch -` that has answered one query and waits for the next on its stdin."""
+    env = {**os.environ, "SEARCHCLI_SERVER": mode}
+    proc = subprocess.Popen(
+        command("batch", "-", "--index", str(ix)),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin and proc.stdout
+    proc.stdin.write(b"karabakh\n")
+    proc.stdin.flush()
+    assert json.loads(proc.stdout.readline())["hits"][0]["id"] == SEED
+    return proc
+
+
+# -- the same answer both ways -------------------------------------------------------
+
+
+CASES = [
+    ["search", "karabakh"],
+    ["search", "karabakh OR lentil", "--tsv"],
+    ["search", "karabakh", "--jsonl"],
+    ["search", "qqqqzzzz"],
+    ["search", "x", "-n", "0"],
+    ["stats"],
+    ["show", SEED],
+    ["show", SEED, "--query", "karabakh"],  # through the pager (PAGER=cat)
+    ["similar", SEED],
+    ["timeline", "the"],
+    ["check"],
+]
+
+
+@pytest.mark.parametrize("args", CASES, ids=lambda a: " ".join(a))
+def test_a_terminal_sees_the_same_bytes_both_ways(
+    server: subprocess.Popen[bytes], ix: Path, args: list[str]
+) -> None:
+    full = [*args, "--index", str(ix)]
+    served = in_pty(full, "require")
+    local = in_pty(full, "off")
+    assert served == local
+    assert b"error: no server" not in served[1]
+
+
+def test_colour_reaches_the_terminal_through_the_server(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    code, out = in_pty(["search", "karabakh", "--index", str(ix)], "require")
+    assert code == 0 and b"\x1b[" in out and b"Karabakh" in out
+
+
+def test_the_client_imports_only_the_standard_library_when_served(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    env = {**os.environ, "SEARCHCLI_SERVER": "require"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            *command("search", "karabakh", "--paths", "--index", str(ix))[1:],
+        ],
+        capture_output=True,
+        env=env,
+    )
+    assert done.returncode == 0 and SEED.encode() in done.stdout
+    imported = {
+        line.split("|")[-1].strip()
+        for line in done.stderr.decode().splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "searchcli.client" in imported
+    for heavy in ("click", "whoosh", "rich", "searchcli.cli", "searchcli.searching"):
+        assert heavy not in imported
+
+
+# -- faults --------------------------------------------------------------------------
+
+
+def test_a_stale_socket_falls_back_and_is_removed(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    server.kill()
+    server.wait()
+    sock = serveproto.socket_path(str(ix))
+    assert os.path.exists(sock)  # a killed server leaves its socket
+    ran = client("search", "karabakh", "--index", str(ix), "--jsonl", mode="auto")
+    assert ran.exit_code == 0 and json.loads(ran.stdout)["id"] == SEED
+    assert not os.path.exists(sock)
+    required = client("search", "karabakh", "--index", str(ix), mode="require")
+    assert required.exit_code == 2 and "no server answers" in required.stderr
+
+
+def test_a_hung_server_is_timed_out_and_answers_once_it_wakes(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    server.send_signal(signal.SIGSTOP)
+    try:
+        ran = client(
+            "search", "karabakh", "--index", str(ix), "--jsonl",
+            env={"SEARCHCLI_SERVER_TIMEOUT": "0.5"}, mode="auto",
+        )  # fmt: skip
+    finally:
+        server.send_signal(signal.SIGCONT)
+    assert ran.exit_code == 0
+    assert [json.loads(line)["id"] for line in ran.stdout.splitlines()] == [SEED]
+    assert "did not answer within 0.5 s" in ran.stderr
+    again = client("search", "karabakh", "--index", str(ix), "--jsonl")
+    assert again.exit_code == 0 and json.loads(again.stdout)["id"] == SEED
+
+
+def test_two_clients_are_answered_at_once(server: subprocess.Popen[bytes], ix: Path) -> None:
+    first = batch_in_progress(ix)  # its answer is still running
+    second = client("search", "karabakh", "--index", str(ix), "--paths")
+    assert second.exit_code == 0 and second.stdout.strip().endswith(SEED)
+    assert first.stdin
+    first.stdin.close()
+    assert first.wait(60) == 0
+    first.stdout.close()  # type: ignore[union-attr]
+    first.stderr.close()  # type: ignore[union-attr]
+
+
+def test_a_client_killed_mid_answer_ends_only_its_answer(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    first = batch_in_progress(ix)
+    assert children(server.pid)  # the answer in progress
+    first.kill()
+    first.wait()
+    until(lambda: not children(server.pid), "the orphaned answer ended")
+    assert server.poll() is None
+    ran = client("search", "karabakh", "--index", str(ix), "--paths")
+    assert ran.exit_code == 0
+
+
+@pytest.mark.parametrize("mode", ["require", "off"])
+def test_ctrl_c_stops_the_answer(ix: Path, mode: str) -> None:
+    proc = start(ix) if mode == "require" else None
+    try:
+        asking = batch_in_progress(ix, mode)
+        asking.send_signal(signal.SIGINT)
+        _, err = asking.communicate(timeout=60)
+        assert asking.returncode == 130
+        assert err.decode().strip() == "interrupted"
+    finally:
+        if proc:
+            stop(proc)
+
+
+def test_killing_the_server_leaves_the_index_intact(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    before = client("search", "karabakh OR lentil", "--index", str(ix), "--jsonl").stdout
+    asking = batch_in_progress(ix)
+    server.kill()
+    server.wait()
+    asking.kill()
+    asking.communicate()
+    checked = client("check", "--index", str(ix), mode="off")
+    assert checked.exit_code == 0
+    after = client("search", "karabakh OR lentil", "--index", str(ix), "--jsonl", mode="off")
+    assert after.stdout == before
+
+
+def test_a_rebuild_and_a_commit_are_seen_at_once(
+    server: subprocess.Popen[bytes], ix: Path, corpus_copy: Path
+) -> None:
+    assert client("search", "xylophone", "--index", str(ix)).exit_code == 1
+    (corpus_copy / "late.md").write_text("# Late arrival\n\nA xylophone recital.\n")
+    update_index([str(corpus_copy)], str(ix))  # an incremental commit
+    assert client("search", "xylophone", "--index", str(ix)).exit_code == 0
+    (corpus_copy / "late.md").write_text("# Later\n\nA marimba recital.\n")
+    build_index([str(corpus_copy)], str(ix))  # a rebuild: a new data folder
+    assert client("search", "xylophone", "--index", str(ix)).exit_code == 1
+    assert client("search", "marimba", "--index", str(ix)).exit_code == 0
+
+
+def test_idle_server_exits_and_removes_its_socket(ix: Path) -> None:
+    proc = start(ix, "--idle", "0.02")  # 1.2 s
+    try:
+        assert proc.wait(120) == 0
+    finally:
+        stop(proc)
+    assert not os.path.exists(serveproto.socket_path(str(ix)))
+    assert client("search", "karabakh", "--index", str(ix), mode="auto").exit_code == 0
+
+
+# -- who may talk to it -----------------------------------------------------------
+
+
+def test_only_this_user_may_connect(server: subprocess.Popen[bytes], ix: Path) -> None:
+    sock = serveproto.socket_path(str(ix))
+    assert os.stat(sock).st_mode & 0o777 == 0o600
+    assert os.stat(os.path.dirname(sock)).st_mode & 0o777 == 0o700
+    me = os.getuid()
+    assert serveproto.allowed(struct.pack("3i", 4242, me, 0))
+    assert not serveproto.allowed(struct.pack("3i", 4242, me + 1, 0))
+    assert not serveproto.allowed(b"\0\0")  # garbage is never a peer
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="needs root to become another user")
+def test_another_user_cannot_reach_the_server(server: subprocess.Popen[bytes], ix: Path) -> None:
+    from searchcli.client import _connect
+
+    sock = serveproto.socket_path(str(ix))
+    pid = os.fork()
+    if pid == 0:  # a client of another user (nobody)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            os._exit(0 if _connect(sock) is None else 1)
+        finally:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert os.path.exists(sock)  # refused, and not taken for a stale socket
+
+
+def test_a_long_index_path_gets_a_short_private_socket(corpus_copy: Path, tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 60) / ("e" * 60) / "ix"
+    build_index([str(corpus_copy)], str(deep))
+    sock = serveproto.socket_path(str(deep))
+    assert len(os.fsencode(sock)) <= serveproto.MAX_SOCKET_PATH
+    assert sock.startswith(serveproto.short_dir() + "/")
+    proc = start(deep)
+    try:
+        assert serveproto.private_folder(serveproto.short_dir())
+        ran = client("search", "karabakh", "--index", str(deep), "--paths")
+        assert ran.exit_code == 0 and ran.stdout.strip().endswith(SEED)
+    finally:
+        stop(proc)
+    assert not os.path.exists(sock)
+
+
+# -- managing it -------------------------------------------------------------------
+
+
+def test_detach_status_stop(ix: Path) -> None:
+    def serve(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command("serve", "--index", str(ix), *args), capture_output=True, text=True
+        )
+
+    assert serve("--status").returncode == 1
+    started = serve("--detach")
+    assert started.returncode == 0 and "in the background" in started.stderr
+    try:
+        status = serve("--status")
+        assert status.returncode == 0 and "served by process" in status.stdout
+        assert serve("--detach").returncode == 0  # already served: fine for a script
+        second = serve()
+        assert second.returncode == 2 and "already served" in second.stderr
+        assert client("stats", "--index", str(ix), "--json").exit_code == 0
+    finally:
+        stopped = serve("--stop")
+    assert stopped.returncode == 0 and "stopped" in stopped.stderr
+    assert serve("--status").returncode == 1
+    assert serve("--stop").returncode == 1
+    assert not os.path.exists(serveproto.socket_path(str(ix)))
+
+
+def test_serve_needs_an_index(tmp_path: Path) -> None:
+    done = subprocess.run(
+        command("serve", "--index", str(tmp_path / "none")), capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "no index at" in done.stderr
+
+
+def test_indexing_is_not_handed_to_the_server(
+    server: subprocess.Popen[bytes], ix: Path, corpus_copy: Path
+) -> None:
+    ran = client("index", str(corpus_copy), "--index", str(ix), mode="require")
+    assert ran.exit_code == 2 and "not one a server answers" in ran.stderr
+    assert client("index", str(corpus_copy), "--index", str(ix), mode="auto").exit_code == 0
+    wait_listening(ix, server)
+
+
+# -- which index the client asks for ---------------------------------------------------
+
+
+def test_the_client_finds_the_index_as_the_program_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_copy: Path
+) -> None:
+    project = tmp_path / "project"
+    build_index([str(corpus_copy)], str(project / "index"))
+    sub = project / "a" / "b"
+    sub.mkdir(parents=True)
+    for cwd in (project, sub):
+        assert wanted_index(["search", "x"], os.environ, str(cwd)) == locate(cwd=str(cwd)).path
+    assert wanted_index(["search", "x", "--index=/else"], os.environ, None) == "/else"
+    assert wanted_index(["search", "x", "--index", "/a", "--index", "/b"], {}, None) == "/b"
+    assert wanted_index(["search", "--", "--index", "/q"], {}, str(tmp_path)) != "/q"
+    monkeypatch.setenv("SEARCHCLI_INDEX", "/from/env")
+    assert wanted_index(["stats"], os.environ, str(sub)) == locate().path == "/from/env"
+    monkeypatch.delenv("SEARCHCLI_INDEX")
+    nowhere = tmp_path / "nowhere"
+    nowhere.mkdir()
+    assert wanted_index(["stats"], os.environ, str(nowhere)) == locate(cwd=str(nowhere)).path
+    for unsure in (["index", "x"], ["--version"], [], ["serve"]):
+        assert wanted_index(unsure, os.environ, str(sub)) is None
