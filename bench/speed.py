@@ -36,6 +36,7 @@ import _cold  # noqa: E402
 import _fts5  # noqa: E402
 import _rg  # noqa: E402
 import _searchcli  # noqa: E402
+import _serve  # noqa: E402
 from _corpus import (  # noqa: E402
     Corpus,
     default_data_dir,
@@ -318,6 +319,7 @@ def make_rows(figs: Figures) -> list[Row]:
         )
     )
     rows.extend(Row(**r) for r in _cold.rows(figs))  # type: ignore[arg-type]
+    rows.extend(_serve.rows(figs, Row))
     return rows
 
 
@@ -375,6 +377,13 @@ def run(data: Path, settings: Settings, work: Path, names: set[str]) -> tuple[Fi
             phases.figs["searchcli"].update(_cold.measure(ours.index, settings.cold_runs))
         except RuntimeError as exc:
             phases.errors["searchcli"] = f"cold start: {exc}"
+    if "served" in names and "searchcli" in phases.engines:
+        print("cold queries through searchcli serve ...", file=sys.stderr)
+        searchcli = phases.engines["searchcli"]
+        assert isinstance(searchcli, Searchcli)
+        fts5_cold = phases.engines["fts5"].cold
+        picks = spread(queries, settings.cold_runs)
+        phases.figs["served"] = _serve.measure(searchcli.index, queries, picks, fts5_cold)
     print("batch ...", file=sys.stderr)
     phases.batch(batch_input(queries, settings.batch_size), settings.batch_size)
     phases.extra()
@@ -413,7 +422,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--warm-rounds", type=int, default=3)
     p.add_argument("--cold-runs", type=int, default=12)
     p.add_argument("--batch-size", type=int, default=1000)
-    p.add_argument("--engines", default="fts5,searchcli,rg", help="comma list (FTS5 always runs)")
+    p.add_argument(
+        "--engines", default="fts5,searchcli,rg,served", help="comma list (FTS5 always runs)"
+    )
     p.add_argument("--workdir", type=Path, help="keep corpus and indexes here (an empty folder)")
     p.add_argument(
         "--scale",
@@ -459,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
             f"SQLite {info['sqlite']}, searchcli at {info['commit']}"
         )
         print(render_table(rows))
+        if _serve.note(figs):
+            print(_serve.note(figs))
     return 1 if info["errors"] else 0
 
 

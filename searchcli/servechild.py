@@ -39,6 +39,14 @@ class Request:
 
     @classmethod
     def parse(cls, message: bytes) -> Request:
+        """The request in `message`; ValueError for anything else."""
+        try:
+            return cls._parse(message)
+        except (IndexError, UnicodeError) as exc:
+            raise ValueError(f"a malformed request: {exc}") from None
+
+    @classmethod
+    def _parse(cls, message: bytes) -> Request:
         fields = proto.decode(message)
         cwd, umask = fields[0], int(fields[1])
         io_fields = [f.decode("ascii") for f in fields[2 : 2 + proto.IO_FIELDS]]

@@ -33,7 +33,6 @@ import struct
 SERVE_DIR = ".serve"
 SOCKET_NAME = "socket"
 PID_NAME = "pid"
-LOG_NAME = "log"
 MAX_SOCKET_PATH = 107  # sun_path is 108 bytes, the last one NUL
 MAGIC = b"searchcli-serve-1"
 MAX_REQUEST = 1 << 20

@@ -132,7 +132,7 @@ class Server:
             message, fds, _, _ = socket.recv_fds(conn, 16, 3)
             if message != proto.FDS or len(fds) != 3:
                 raise ValueError("no standard streams came")
-        except (OSError, ValueError, UnicodeError):
+        except (OSError, ValueError):
             for passed in fds:
                 os.close(passed)
             with contextlib.suppress(OSError):

@@ -112,6 +112,9 @@ def test_every_row_filled_for_searchcli(tmp_path: Path, capsys) -> None:
     assert all(positive(row["searchcli"]) and positive(row["ratio"]) for row in cold.values())
     version = cold["cold --version, to exit"]
     assert version["met"] == (version["ratio"] <= 1.5) and version["fts5"] is None
+    served = out["figures"]["served"]  # cold queries through `searchcli serve`
+    assert all(positive(served[k]) for k in ("cold_ms", "cold_rich_ms", "fts5_cold_ms")), served
+    assert any(row["figure"].startswith("cold query through the server") for row in out["rows"])
 
 
 def test_duplicates_benchmark_runs_end_to_end(

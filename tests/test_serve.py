@@ -12,6 +12,7 @@ import json
 import os
 import pty
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -280,6 +281,23 @@ def test_only_this_user_may_connect(server: subprocess.Popen[bytes], ix: Path) -
     assert serveproto.allowed(struct.pack("3i", 4242, me, 0))
     assert not serveproto.allowed(struct.pack("3i", 4242, me + 1, 0))
     assert not serveproto.allowed(b"\0\0")  # garbage is never a peer
+
+
+@pytest.mark.parametrize(
+    "message",
+    [b"", b"garbage", serveproto.MAGIC, serveproto.MAGIC + b"\0/\0x", b"\xff" * 70000],
+)
+def test_a_malformed_request_is_declined(
+    server: subprocess.Popen[bytes], ix: Path, message: bytes
+) -> None:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    conn.settimeout(30)
+    with conn:
+        conn.connect(serveproto.socket_path(str(ix)))
+        conn.send(message)
+        assert conn.recv(16) == serveproto.DECLINED
+    assert server.poll() is None
+    assert client("stats", "--index", str(ix), "--json").exit_code == 0
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="needs root to become another user")

@@ -1,0 +1,158 @@
+"""Cold queries through `searchcli serve` (issue 13), beside FTS5's cold process.
+
+A `searchcli serve --detach` is started on the benchmark's index; then, query by
+query and taking turns with FTS5's cold Python process (so a busy machine slows
+both alike), a new `searchcli search Q --jsonl` process is timed to exit, piped,
+and `searchcli search Q` on a pseudo-terminal (Rich, colours). The client runs
+with $SEARCHCLI_SERVER=require: a run that did not go through the server fails
+the benchmark instead of being timed as an in-process one.
+
+Also measured: what a stale socket (a killed server's) costs the client before it
+answers in-process (issue: within 50 ms), and recoll, when `recollq` is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from _measure import Run, check, run_in_pty, run_piped
+from _searchcli import FOUND_OR_NOT, executable, rich_env
+
+TARGET = 1.0  # served cold query / FTS5 cold query
+
+
+def _env(base: dict[str, str] | None = None) -> dict[str, str]:
+    return {**(base or os.environ), "SEARCHCLI_SERVER": "require"}
+
+
+def measure(
+    index: Path, queries: list[str], picks: list[int], fts5_cold: Callable[[int], dict[str, Run]]
+) -> dict[str, float]:
+    """Figures of the served cold query, with FTS5's re-measured in the same turns."""
+    serve = [*executable(), "serve", "--index", str(index)]
+    started = subprocess.run([*serve, "--detach"], capture_output=True, text=True)
+    if started.returncode != 0:
+        raise RuntimeError(f"serve --detach exited {started.returncode}: {started.stderr}")
+    piped: list[float] = []
+    rich: list[float] = []
+    fts5: list[float] = []
+    try:
+        for i in picks:
+            q = queries[i]
+            fts5.append(fts5_cold(i)["piped"].seconds)
+            cmd = [*executable(), "search", q, "--index", str(index), "--jsonl"]
+            run = run_piped(cmd, env=_env())
+            piped.append(check(run, f"served search {q!r}", FOUND_OR_NOT).seconds)
+            cmd = [*executable(), "search", q, "--index", str(index)]
+            run = run_in_pty(cmd, env=_env(rich_env()))
+            rich.append(check(run, f"served search {q!r} (terminal)", FOUND_OR_NOT).seconds)
+    finally:
+        subprocess.run([*serve, "--stop"], capture_output=True)
+    return {
+        "cold_ms": statistics.median(piped) * 1e3,
+        "cold_rich_ms": statistics.median(rich) * 1e3,
+        "fts5_cold_ms": statistics.median(fts5) * 1e3,
+        "stale_ms": stale_socket_cost() * 1e3,
+        **recoll(),
+    }
+
+
+def stale_socket_cost(rounds: int = 20) -> float:
+    """Median time the client spends on a killed server's socket before giving up
+    on it (connect refused, socket removed): the delay before the in-process answer."""
+    from searchcli.client import _connect
+
+    times = []
+    with tempfile.TemporaryDirectory(prefix="searchcli-stale-") as tmp:
+        path = os.path.join(tmp, "socket")
+        for _ in range(rounds):
+            dead = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            dead.bind(path)
+            dead.close()  # the file stays; nobody listens: a killed server's socket
+            start = time.perf_counter()
+            conn = _connect(path)
+            times.append(time.perf_counter() - start)
+            if conn is not None or os.path.exists(path):
+                raise RuntimeError("the client did not take the socket for stale")
+    return statistics.median(times)
+
+
+def recoll() -> dict[str, float]:
+    """recoll is not measured here unless `recollq` is on PATH (it needs its own index
+    of the corpus, which this benchmark does not build): say so."""
+    if shutil.which("recollq") is None:
+        return {}
+    return {"recoll_installed": 1.0}
+
+
+def rows(figs: dict[str, dict[str, float]], row: Callable[..., Any]) -> list[Any]:
+    """Table rows for speed.py's table (its Row class passed in)."""
+    s = figs.get("served")
+    if not s:
+        return []
+    base = s["fts5_cold_ms"]
+    inproc = figs.get("searchcli", {}).get("cold_ms")
+    ratio = s["cold_ms"] / base
+    out = [
+        row(
+            "cold query through the server, piped, to exit",
+            "ms",
+            base,
+            s["cold_ms"],
+            None,
+            ratio,
+            f"<= {TARGET:g}x FTS5",
+            ratio <= TARGET,
+        ),
+        row(
+            "cold query through the server, Rich on a terminal",
+            "ms",
+            base,
+            s["cold_rich_ms"],
+            None,
+            s["cold_rich_ms"] / base,
+            "",
+            None,
+        ),
+        row(
+            "stale socket: delay before the in-process answer",
+            "ms",
+            None,
+            s["stale_ms"],
+            None,
+            None,
+            "<= 50 ms",
+            s["stale_ms"] <= 50,
+        ),
+    ]
+    if inproc:
+        out.append(
+            row(
+                "cold query, in-process / through the server",
+                "x",
+                None,
+                None,
+                None,
+                inproc / s["cold_ms"],
+                "",
+                None,
+            )
+        )
+    return out
+
+
+def note(figs: dict[str, dict[str, float]]) -> str:
+    if "served" not in figs:
+        return ""
+    if "recoll_installed" not in figs["served"]:
+        return "recoll (recollq) is not installed: 'within 2x of recoll' is not measured"
+    return "recollq is installed, but this benchmark builds no recoll index: not measured"
