@@ -81,12 +81,22 @@ def _open_index_once(index_dir: str) -> tuple[Any, str, dict[str, Any]]:
     return ix, data_dir, current
 
 
+# Searchers that a resident server opened ahead, handed to the answer it forked,
+# by the index folder's real path; each is taken once (serveheld.py). They score
+# with the weighting of searching.Searcher.
+HELD: dict[str, tuple[Any, str]] = {}
+
+
 def open_searcher(index_dir: str, **kwargs: Any) -> tuple[Any, str]:
     """A Whoosh searcher on the newest commit, every segment open, and its data folder.
 
     Once open it answers from that commit while writers replace it (its files
     stay open); opening itself starts again when a commit lands in the middle.
     """
+    if HELD:
+        held = HELD.pop(os.path.realpath(index_dir), None)
+        if held is not None:
+            return held
     for attempt in range(OPEN_ATTEMPTS):
         ix, data_dir, _ = open_index(index_dir)
         try:

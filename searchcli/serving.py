@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from . import serveproto as proto
 from .servechild import Request, answer
+from .serveheld import Held
 
 REQUEST_TIMEOUT = 5.0  # a connection must send its request within this
 TICK = 1.0  # seconds between checks of the idle time and of our sockets
@@ -33,6 +34,7 @@ class Listener:
     sock: socket.socket
     path: str
     inode: tuple[int, int]
+    held: Held | None = None  # the index's searcher, kept open
 
     def still_ours(self) -> bool:
         """False once our socket file was removed or replaced: nobody can reach us."""
@@ -43,11 +45,15 @@ class Listener:
         return (st.st_ino, st.st_dev) == self.inode
 
 
+Pending = tuple[socket.socket, float, Request | None, Listener]
+
+
 @dataclass
 class Server:
     listeners: list[Listener]
     idle_seconds: float | None = None
-    pending: dict[int, tuple[socket.socket, float, Request | None]] = field(default_factory=dict)
+    # a connection's fd -> (it, its deadline, its request once read, where it came)
+    pending: dict[int, Pending] = field(default_factory=dict)
     answers: dict[int, socket.socket] = field(default_factory=dict)  # child pid -> conn
     served: int = 0
     last_active: float = field(default_factory=time.monotonic)
@@ -115,11 +121,11 @@ class Server:
             conn.close()
             return
         conn.setblocking(False)
-        self.pending[conn.fileno()] = (conn, time.monotonic() + REQUEST_TIMEOUT, None)
+        self.pending[conn.fileno()] = (conn, time.monotonic() + REQUEST_TIMEOUT, None, listener)
 
     def _request(self, fd: int) -> None:
         """The request, then (once we said ready) the client's descriptors: fork."""
-        conn, deadline, request = self.pending.pop(fd)
+        conn, deadline, request, listener = self.pending.pop(fd)
         fds: list[int] = []
         try:
             if request is None:
@@ -127,7 +133,7 @@ class Server:
                 if not request.fits_this_interpreter():
                     raise ValueError("the client decodes file names differently")
                 conn.send(proto.READY)
-                self.pending[fd] = (conn, deadline, request)
+                self.pending[fd] = (conn, deadline, request, listener)
                 return
             message, fds, _, _ = socket.recv_fds(conn, 16, 3)
             if message != proto.FDS or len(fds) != 3:
@@ -139,19 +145,25 @@ class Server:
                 conn.send(proto.DECLINED)
             conn.close()
             return
-        self._fork(conn, request, fds)
+        self._fork(conn, request, fds, listener.held)
 
-    def _fork(self, conn: socket.socket, request: Request, fds: list[int]) -> None:
+    def _fork(
+        self, conn: socket.socket, request: Request, fds: list[int], held: Held | None
+    ) -> None:
+        if held is not None:
+            held.fresh()  # never an older commit than the newest
         # Signals wait until the child has its own handlers: ours would wake this loop.
         signal.pthread_sigmask(signal.SIG_BLOCK, CAUGHT)
         pid = os.fork()
         if pid == 0:
             for listener in self.listeners:
                 listener.sock.close()
-            for other, _, _ in self.pending.values():
+            for other, *_ in self.pending.values():
                 other.close()
             for other in self.answers.values():
                 other.close()
+            if held is not None:
+                held.hand_over()
             conn.setblocking(True)
             answer(conn, request, fds, unblock=CAUGHT)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, CAUGHT)
@@ -193,7 +205,7 @@ class Server:
 
     def _tick(self) -> None:
         now = time.monotonic()
-        for fd, (conn, deadline, _) in list(self.pending.items()):
+        for fd, (conn, deadline, *_) in list(self.pending.items()):
             if now > deadline:
                 del self.pending[fd]
                 conn.close()
@@ -212,7 +224,9 @@ class Server:
                 with contextlib.suppress(OSError):
                     os.unlink(listener.path)
             listener.sock.close()
-        for conn, _, _ in self.pending.values():
+            if listener.held is not None:
+                listener.held.close()
+        for conn, *_ in self.pending.values():
             conn.close()
         self.pending.clear()
 

@@ -159,6 +159,60 @@ def test_the_client_imports_only_the_standard_library_when_served(
         assert heavy not in imported
 
 
+def test_answers_side_by_side_read_the_held_index_correctly(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    """Answers share the server's open searcher; each reads at its own file offsets."""
+    words = ["karabakh", "lentil", "armenia", "soup", "the recipe", "oil", "relations"] * 6
+    lines = "".join(f"q{i}\t{w}\n" for i, w in enumerate(words)).encode()
+    expected = client("batch", "-", "--index", str(ix), input=lines, mode="off").stdout
+    env = {**os.environ, "SEARCHCLI_SERVER": "require"}
+    procs = [
+        subprocess.Popen(
+            command("batch", "-", "--index", str(ix)),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(3)
+    ]
+    for proc in procs:
+        assert proc.stdin
+        proc.stdin.write(lines)
+        proc.stdin.close()
+    for proc in procs:
+        assert proc.stdout and proc.stderr
+        out, err = proc.stdout.read(), proc.stderr.read()
+        assert proc.wait(120) == 0, err
+        assert out.decode() == expected
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_an_answer_gets_its_own_file_offsets(tmp_path: Path) -> None:
+    from searchcli.serveheld import private_offsets
+
+    path = tmp_path / "data"
+    path.write_bytes(bytes(range(256)))
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.lseek(fd, 5, os.SEEK_SET)
+        pid = os.fork()
+        if pid == 0:  # an answer: moves its offset
+            try:
+                ok = private_offsets() and os.lseek(fd, 0, os.SEEK_CUR) == 5
+                os.lseek(fd, 100, os.SEEK_SET)
+                os._exit(0 if ok and os.read(fd, 1) == b"\x64" else 1)
+            finally:
+                os._exit(3)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert os.lseek(fd, 0, os.SEEK_CUR) == 5  # the server's offset did not move
+    finally:
+        os.close(fd)
+
+
 # -- faults --------------------------------------------------------------------------
 
 

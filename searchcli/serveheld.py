@@ -1,0 +1,91 @@
+"""The searcher `searchcli serve` keeps open for each index, and how an answer uses it.
+
+Opening an index (its table of contents, every segment's files) and the first
+query on a new searcher cost more than the query itself. The server keeps one
+searcher a served index open, checks before each answer that it is still the
+newest commit (CURRENT names its data folder, and Whoosh's newest generation is
+its own) and opens again when not, so an answer never comes from an older commit.
+
+Forked answers inherit its open files, and with them the file offsets: Whoosh
+reads with seek and read, so two answers (or an answer and the server) would
+move each other's reads. Each answer therefore first gives itself private
+offsets: it re-opens every inherited read-only file through /proc/self/fd (which
+reaches a file even once a commit has deleted it), at the same offset, under the
+same descriptor number. Where that fails, the answer opens the index afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import stat
+from typing import Any
+
+from . import opening, store
+
+
+class Held:
+    """One served index's open searcher, kept at the newest commit."""
+
+    def __init__(self, index_dir: str) -> None:
+        self.index_dir = os.path.realpath(index_dir)
+        self.searcher: Any = None  # searching.Searcher
+
+    def fresh(self) -> None:
+        """Open again if a commit or a rebuild landed since (or nothing is open)."""
+        try:
+            if self.searcher is not None and self._newest():
+                return
+            self.close()
+            from .searching import Searcher
+
+            self.searcher = Searcher(self.index_dir)
+        except Exception:  # noqa: BLE001  (the answer opens it itself and reports why)
+            self.close()
+
+    def _newest(self) -> bool:
+        data = store.read_current(self.index_dir)["data"]
+        held = self.searcher._searcher
+        return bool(os.path.basename(self.searcher._data_dir) == data and held.up_to_date())
+
+    def close(self) -> None:
+        if self.searcher is not None:
+            with contextlib.suppress(Exception):
+                self.searcher.close()
+        self.searcher = None
+
+    def hand_over(self) -> None:
+        """In the forked answer: the first open of this index gets the held searcher."""
+        if self.searcher is not None and private_offsets():
+            searcher = self.searcher
+            opening.HELD[self.index_dir] = (searcher._searcher, searcher._data_dir)
+
+
+def private_offsets() -> bool:
+    """Give every inherited read-only file its own offset; False if one could not be."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return False
+    ok = True
+    for name in names:
+        fd = int(name)
+        if fd < 3:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY:
+                continue
+        except OSError:
+            continue  # the listing's own descriptor, closed already
+        try:
+            offset = os.lseek(fd, 0, os.SEEK_CUR)
+            own = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY | os.O_CLOEXEC)
+            os.lseek(own, offset, os.SEEK_SET)
+            os.dup2(own, fd, inheritable=False)
+            os.close(own)
+        except OSError:
+            ok = False
+    return ok
