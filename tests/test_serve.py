@@ -155,7 +155,7 @@ def test_the_client_imports_only_the_standard_library_when_served(
         if line.startswith("import time:") and "|" in line
     }
     assert "searchcli.client" in imported
-    for heavy in ("click", "whoosh", "rich", "searchcli.cli", "searchcli.searching"):
+    for heavy in ("click", "whoosh", "rich", "searchcli.cli", "searchcli.models", "dataclasses"):
         assert heavy not in imported
 
 
