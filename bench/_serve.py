@@ -5,7 +5,9 @@ query and taking turns with FTS5's cold Python process (so a busy machine slows
 both alike), a new `searchcli search Q --jsonl` process is timed to exit, piped,
 and `searchcli search Q` on a pseudo-terminal (Rich, colours). The client runs
 with $SEARCHCLI_SERVER=require: a run that did not go through the server fails
-the benchmark instead of being timed as an in-process one.
+the benchmark instead of being timed as an in-process one. Two floors are timed in
+the same turns: a served `show ID --json` (start, hand-over, one stored document,
+no search) and `python -c pass`.
 
 Also measured: what a stale socket (a killed server's) costs the client before it
 answers in-process (issue: within 50 ms), and recoll, when `recollq` is installed.
@@ -13,11 +15,13 @@ answers in-process (issue: within 50 ms), and recoll, when `recollq` is installe
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -45,10 +49,17 @@ def measure(
     piped: list[float] = []
     rich: list[float] = []
     fts5: list[float] = []
+    floor: list[float] = []  # `show ID` served: start, hand-over, one stored document
+    python: list[float] = []  # the interpreter starting and exiting
     try:
+        first = [*executable(), "search", queries[picks[0]], "--index", str(index), "--jsonl"]
+        top = check(run_piped(first, env=_env()), "served search").stdout.splitlines()[0]
+        show = [*executable(), "show", json.loads(top)["id"], "--index", str(index), "--json"]
         for i in picks:
             q = queries[i]
             fts5.append(fts5_cold(i)["piped"].seconds)
+            python.append(check(run_piped([sys.executable, "-c", "pass"]), "python").seconds)
+            floor.append(check(run_piped(show, env=_env()), "served show").seconds)
             cmd = [*executable(), "search", q, "--index", str(index), "--jsonl"]
             run = run_piped(cmd, env=_env())
             piped.append(check(run, f"served search {q!r}", FOUND_OR_NOT).seconds)
@@ -61,6 +72,8 @@ def measure(
         "cold_ms": statistics.median(piped) * 1e3,
         "cold_rich_ms": statistics.median(rich) * 1e3,
         "fts5_cold_ms": statistics.median(fts5) * 1e3,
+        "floor_ms": statistics.median(floor) * 1e3,
+        "python_ms": statistics.median(python) * 1e3,
         "stale_ms": stale_socket_cost() * 1e3,
         **recoll(),
     }
@@ -123,6 +136,17 @@ def rows(figs: dict[str, dict[str, float]], row: Callable[..., Any]) -> list[Any
             "",
             None,
         ),
+        row(
+            "through the server, `show ID --json` (no search)",
+            "ms",
+            base,
+            s["floor_ms"],
+            None,
+            s["floor_ms"] / base,
+            "",
+            None,
+        ),
+        row("python -c pass", "ms", base, s["python_ms"], None, s["python_ms"] / base, "", None),
         row(
             "stale socket: delay before the in-process answer",
             "ms",
