@@ -120,7 +120,7 @@ class Servers:
             return client(*args, input=input, env=env, mode="auto")
         key = os.path.realpath(index)
         if key not in self.procs or self.procs[key].poll() is not None:
-            self.procs[key] = start(key)
+            self.procs[key] = start(key, "--idle", "30")  # never outlives a killed run long
         return client(*args, input=input, env=env, mode="require")
 
     def stop_all(self, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]

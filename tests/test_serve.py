@@ -272,6 +272,18 @@ def test_a_client_killed_mid_answer_ends_only_its_answer(
     assert ran.exit_code == 0
 
 
+def test_an_answer_that_crashes_takes_only_itself(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    asking = batch_in_progress(ix)
+    (answer,) = children(server.pid)
+    os.kill(answer, signal.SIGSEGV)  # as a crash in C code would end it
+    asking.communicate(timeout=60)
+    assert asking.returncode == -signal.SIGSEGV  # the client ends as the answer did
+    assert server.poll() is None
+    assert client("search", "karabakh", "--index", str(ix), "--paths").exit_code == 0
+
+
 @pytest.mark.parametrize("mode", ["require", "off"])
 def test_ctrl_c_stops_the_answer(ix: Path, mode: str) -> None:
     proc = start(ix) if mode == "require" else None
