@@ -3,9 +3,11 @@
 Standard library only, and only cheap modules: the thin client (client.py) imports
 this before it knows whether a server answers.
 
-The socket is `INDEX/.serve/socket` (the folder 0700, the socket 0600). A Unix socket
-path holds at most 107 bytes; a longer one becomes `/tmp/searchcli-UID/HASH.sock`,
-HASH naming the index's real path, in a folder only its owner may enter.
+The socket is `/tmp/searchcli-UID/HASH.sock`, HASH naming the index's real path,
+in a folder only its owner may enter (0700, checked by the server), the socket 0600.
+It is not in the index folder, where `cp -r` of a served index would stop at it
+(and a deep folder would pass the 107 bytes a socket path may hold); the pid
+file is (`INDEX/.serve/pid`).
 
 One connection is one command, over SOCK_SEQPACKET (each message arrives whole):
 
@@ -31,7 +33,6 @@ import stat
 import struct
 
 SERVE_DIR = ".serve"
-SOCKET_NAME = "socket"
 PID_NAME = "pid"
 MAX_SOCKET_PATH = 107  # sun_path is 108 bytes, the last one NUL
 MAGIC = b"searchcli-serve-1"
@@ -55,15 +56,21 @@ def serve_dir(index_dir: str) -> str:
 
 
 def socket_path(index_dir: str) -> str:
-    """Where the server of `index_dir` listens (the same for every spelling of the path)."""
-    real = os.path.realpath(index_dir)
-    path = os.path.join(real, SERVE_DIR, SOCKET_NAME)
-    if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
-        return path
-    import hashlib
+    """Where the server of `index_dir` listens (the same for every spelling of the path).
 
-    key = hashlib.sha256(os.fsencode(real)).hexdigest()[:32]
-    return os.path.join(short_dir(), f"{key}.sock")
+    Not inside the index folder: `cp -r` of a served index would stop at the socket."""
+    real = os.fsencode(os.path.realpath(index_dir))
+    return os.path.join(short_dir(), f"{_fnv1a(real):016x}-{len(real)}.sock")
+
+
+def _fnv1a(data: bytes) -> int:
+    """64-bit FNV-1a: a fixed hash of the path without importing hashlib (5 ms of a
+    start). Two indexes sharing a name could only share a server, which still answers
+    each command from the index the command names."""
+    h = 0xCBF29CE484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
 
 
 def short_dir() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
 import signal
 import socket
 import struct
@@ -382,6 +383,18 @@ def test_another_user_cannot_reach_the_server(server: subprocess.Popen[bytes], i
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert os.path.exists(sock)  # refused, and not taken for a stale socket
+
+
+def test_a_served_index_can_be_copied(
+    server: subprocess.Popen[bytes], ix: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(ix, tmp_path / "copy")  # cp -r would stop at a socket in the folder
+    ran = client("search", "karabakh", "--index", str(tmp_path / "copy"), "--paths", mode="off")
+    assert ran.exit_code == 0 and ran.stdout.strip().endswith(SEED)
+    status = subprocess.run(
+        command("serve", "--status", "--index", str(tmp_path / "copy")), capture_output=True
+    )
+    assert status.returncode == 1  # the copied pid file is not a running server
 
 
 def test_a_long_index_path_gets_a_short_private_socket(corpus_copy: Path, tmp_path: Path) -> None:

@@ -34,8 +34,8 @@ def serve(
     resident process: the `searchcli` command hands them over when one runs, so
     they skip Python's imports and answer at once. Indexing stays in-process.
 
-    The socket (INDEX/.serve/socket) is for this user only. Every answer runs in
-    its own process and opens the newest commit of the index.
+    The socket (in /tmp/searchcli-UID/) is for this user only. Every answer runs
+    in its own process and reads the newest commit of the index.
     """
     from ..locating import is_index, locate
 
