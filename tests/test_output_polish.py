@@ -151,4 +151,4 @@ def test_the_bash_script_completes_commands_and_options() -> None:
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines() == ["search", "--json --jsonl"]
+    assert out.stdout.splitlines() == ["search serve", "--json --jsonl"]
