@@ -14,7 +14,7 @@ from searchcli.cli import cli
 SEED = "000_9c47cbdf3046b2eb.txt"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # stopped before other files run commands in subprocesses
 def servers():  # type: ignore[no-untyped-def]
     from _served import Servers
 

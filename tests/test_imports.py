@@ -163,4 +163,4 @@ def test_lazy_help_is_the_help_of_the_loaded_commands(width: str) -> None:
 
 def test_unknown_command_still_suggests() -> None:
     names, done = imported("serch", "x")
-    assert done.returncode == 2 and "Did you mean 'search'?" in done.stderr
+    assert done.returncode == 2 and "Did you mean one of: 'search', 'serve'?" in done.stderr
