@@ -13,8 +13,6 @@ No click and no Rich in here: those belong to the command line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import whooshdefer
 from .errors import (
     BadDocument,
@@ -61,6 +59,9 @@ _RECORDS = frozenset(
     {"Document", "Hit", "IndexReport", "IndexStats", "SearchResult", "Skip", "Snippet"}
 )
 
+# typing.TYPE_CHECKING without importing typing (and the re it brings): the thin
+# client (client.py) imports this package first; type checkers take it as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .indexing import rebuild as build_index
     from .indexing import update as update_index

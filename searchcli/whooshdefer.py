@@ -18,7 +18,10 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: importing typing costs the thin client its start
+if TYPE_CHECKING:
+    from typing import Any
 
 # module: the names other modules import from it while being imported themselves
 DEFERRED: dict[str, tuple[str, ...]] = {

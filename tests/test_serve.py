@@ -156,7 +156,8 @@ def test_the_client_imports_only_the_standard_library_when_served(
         if line.startswith("import time:") and "|" in line
     }
     assert "searchcli.client" in imported
-    for heavy in ("click", "whoosh", "rich", "searchcli.cli", "searchcli.models", "dataclasses"):
+    banned = ("click", "whoosh", "rich", "searchcli.cli", "searchcli.models", "dataclasses")
+    for heavy in (*banned, "typing"):
         assert heavy not in imported
 
 
