@@ -106,19 +106,37 @@ def parse_file(
 
 
 def _open(sf: SourceFile) -> IO[bytes]:
-    """Open for reading without blocking on a FIFO swapped in since the walk."""
+    """Open for reading without blocking on a FIFO swapped in since the walk.
+
+    The descriptor is checked inside `open`'s opener, so it has one owner at
+    every moment: the opener until it returns, then the file object. (Closing
+    it by hand after `os.fdopen` could close it twice when Ctrl-C came between
+    the two, and the second close's "Bad file descriptor" then replaced the
+    interrupt.)"""
     try:
-        fd = os.open(sf.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return open(sf.path, "rb", opener=_regular_file)
     except OSError as exc:
         raise BadDocument(sf.path, _open_problem(exc)) from None
+    except _NotRegular as exc:
+        raise BadDocument(sf.path, str(exc)) from None
+
+
+class _NotRegular(Exception):
+    """A FIFO, device or socket where a file was expected; says which."""
+
+
+def _regular_file(path: str, flags: int) -> int:
+    fd = -1
     try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise BadDocument(sf.path, file_kind(mode))
+            raise _NotRegular(file_kind(mode))
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return fd
     except BaseException:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
         raise
 
 

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from whoosh import index as whoosh_index
 
-from . import dupstore, store, writers
+from . import dupstore, interrupts, store, writers
 from .documents import SourceFile, parse_file, parse_stream, walk
 from .errors import (
     BadDocument,
@@ -126,6 +126,7 @@ class _Run:
         )
 
     def done(self, count: int, total: int) -> None:
+        interrupts.check()  # a stop signal whose raise was dropped (interrupts.py)
         if self.progress:
             self.progress(count, total)
 
@@ -186,6 +187,7 @@ def _add_stream(writer: Any, run: _Run, update: bool) -> None:
 def _commit(writer: Any, run: _Run, data_dir: str, manifest: store.Manifest) -> int:
     """Write the near-duplicate groups, the manifest and the notice tally for the
     coming generation, then commit; returns the generation."""
+    interrupts.check()
     generation = writer.generation
     run.dups.write(data_dir, generation)
     store.write_manifest(data_dir, generation, manifest)

@@ -144,11 +144,8 @@ def _start_worker(new_task: Any) -> Any:
     """Fork a worker with SIGINT and SIGTERM blocked: until its fork hook has
     given them their default action, a Ctrl-C would raise KeyboardInterrupt in
     it, traceback and all."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
+    with _stop_signals_held():
         return new_task()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _put_interruptibly(writer: Any, put: Any, item: Any) -> None:
@@ -172,8 +169,7 @@ def cancel(writer: Any) -> None:
     """Drop an unfinished writer's work, ending its workers first. Interrupts
     wait until this is done: a second Ctrl-C must not leave workers behind that
     the interpreter would then wait for at exit."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
+    with _stop_signals_held():
         for task in getattr(writer, "tasks", ()):
             if task.pid is None:  # interrupted before it was started
                 continue
@@ -186,5 +182,19 @@ def cancel(writer: Any) -> None:
             jobs.cancel_join_thread()  # nobody will read what is left in it
         with contextlib.suppress(Exception):  # a failed commit has closed it already
             writer.cancel()
+
+
+@contextlib.contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done. Blocked for this thread,
+    so a forked worker starts with them pending; and deferred, since a signal
+    another thread took still runs its handler in this one, where fork's hooks
+    would drop the exception it raises (interrupts.py)."""
+    from .interrupts import deferred
+
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        with deferred():
+            yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -8,6 +8,7 @@ import os
 import socket
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -731,3 +732,63 @@ def test_any_json_records_give_documents_or_reasons(values: list[object]) -> Non
     assert len(items) == len(values)
     for item in items:
         assert_item(item)
+
+
+def _interrupt_at(step: int, functions: set[Any]) -> Any:
+    """A trace function that raises KeyboardInterrupt at the `step`-th line or return
+    of the given functions, as a Ctrl-C handled there would (Python unsets a trace
+    function that raised, so it fires once). Not at the opener's return of a plain
+    int: Python handles signals after a call or a loop's jump, and none comes between
+    its last line and the file object taking the descriptor."""
+    count = 0
+
+    def local(frame: Any, event: str, arg: object) -> Any:
+        nonlocal count
+        if event == "line" or (event == "return" and not isinstance(arg, int)):
+            count += 1
+            if count == step:
+                raise KeyboardInterrupt
+        return local
+
+    return lambda frame, event, arg: local if frame.f_code in functions else None
+
+
+@pytest.mark.parametrize("fmt", ["txt", "jsonl"])
+def test_ctrl_c_while_a_file_is_opened_is_an_interrupt_never_a_skip(
+    tmp_path: Path, fmt: str
+) -> None:
+    """At every step of opening a file, a Ctrl-C comes out as KeyboardInterrupt, and
+    the descriptor is closed once: a double close raised "Bad file descriptor", which
+    replaced the interrupt and made the run skip the file and carry on."""
+    import gc
+    import sys
+
+    path = write(
+        tmp_path / f"a.{fmt}", '{"title": "T", "body": "b"}\n' if fmt == "jsonl" else "T\n\nb\n"
+    )
+    sf = source(path)
+    functions = {
+        f.__code__ for f in vars(documents).values() if callable(f) and hasattr(f, "__code__")
+    }
+    functions.add(os.fdopen.__code__)
+    canary = os.open(path, os.O_RDONLY)  # a descriptor a second close could hit
+    fds = len(os.listdir("/proc/self/fd"))
+    try:
+        for step in range(1, 500):
+            sys.settrace(_interrupt_at(step, functions))
+            try:
+                docs = list(parse_file(sf))
+            except KeyboardInterrupt:
+                pass
+            else:  # past the last step: read in full
+                assert [d.title for d in docs if isinstance(d, Document)] == ["T"]
+                break
+            finally:
+                sys.settrace(None)
+            assert os.fstat(canary)
+            gc.collect()  # the traceback's frames may still hold the file object
+            assert len(os.listdir("/proc/self/fd")) == fds, f"a descriptor leaked at step {step}"
+        else:
+            raise AssertionError("never read the file in full")
+    finally:
+        os.close(canary)

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from enum import IntEnum
-from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -66,12 +66,14 @@ class SearchCLI(LazyGroup):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(ExitStatus.FOUND)
         except KeyboardInterrupt:
-            # On a terminal, off the line where the terminal echoed ^C.
-            click.echo("\ninterrupted" if sys.stderr.isatty() else "interrupted", err=True)
-            sys.exit(130)
+            _interrupted()
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                # Python 3.11 wraps one raised while a class is made (a module
+                # loading as Ctrl-C came) in a RuntimeError: still a Ctrl-C.
+                _interrupted()
             # A bug, not a user mistake: one line, and the traceback on request.
             if os.environ.get("SEARCHCLI_DEBUG"):
                 raise
@@ -80,6 +82,12 @@ class SearchCLI(LazyGroup):
                 "`searchcli check` tells whether the index is damaged; please report "
                 "it (SEARCHCLI_DEBUG=1 shows the traceback)."
             )
+
+
+def _interrupted() -> NoReturn:
+    # On a terminal, off the line where the terminal echoed ^C.
+    click.echo("\ninterrupted" if sys.stderr.isatty() else "interrupted", err=True)
+    sys.exit(130)
 
 
 def _locate_index(ctx: click.Context, param: click.Parameter, value: str | None) -> str:

@@ -162,12 +162,13 @@ def _stopped_quietly(index_dir: str, err: Console) -> Iterator[None]:
     """Ctrl-C (exit 130) or SIGTERM (exit 143, 128 + the signal, as a shell
     reports it): one line on stderr saying what the index holds, no traceback.
     The progress bar inside has been taken down by the time this prints."""
-    from ..interrupts import Terminated, index_state, interrupted_message, terminate_raises
+    from ..interrupts import Terminated, check, index_state, interrupted_message, stop_signals_raise
 
     before = index_state(index_dir)
     try:
-        with terminate_raises():
+        with stop_signals_raise():
             yield
+            check()  # a signal whose first raise was dropped still ends the run as asked
     except KeyboardInterrupt as exc:
         if err.is_terminal:  # the terminal echoed ^C where the cursor was
             err.file.write("\r\x1b[K")
