@@ -214,10 +214,11 @@ def watch_table(watches: Iterable[Watch]) -> Table:
         table.add_column(name, style=DIM if name in ("seen", "last run") else "")
     for w in watches:
         options = f"{w.mode}, top {w.limit}" + ("" if w.fold else ", no fold")
+        options += "".join(f", {k} {v}" for k, v in (("since", w.since), ("until", w.until)) if v)
         table.add_row(
             safe(w.name, TITLE_STYLE),
             safe(w.query),
-            options,
+            safe(options),  # watches.json may have been edited by hand
             str(len(w.seen)),
             w.last_run or "never",
         )

@@ -43,6 +43,8 @@ class Watch:
     mode: str = "auto"
     limit: int = DEFAULT_LIMIT
     fold: bool = True
+    since: str | None = None  # as given: "7d" is counted back from each run's day
+    until: str | None = None
     created: str = ""
     last_run: str | None = None
     seen: frozenset[str] = field(default_factory=frozenset)
@@ -55,6 +57,8 @@ class Watch:
             "mode": self.mode,
             "limit": self.limit,
             "fold": self.fold,
+            "since": self.since,
+            "until": self.until,
             "created": self.created,
             "last_run": self.last_run,
             "seen": len(self.seen),
@@ -113,6 +117,8 @@ def _read(index_dir: str) -> dict[str, Watch]:
                 mode=str(w.get("mode", "auto")),
                 limit=int(w.get("limit", DEFAULT_LIMIT)),
                 fold=bool(w.get("fold", True)),
+                since=_bound(w.get("since")),
+                until=_bound(w.get("until")),
                 created=str(w.get("created", "")),
                 last_run=w.get("last_run"),
                 seen=frozenset(map(str, w.get("seen", ()))),
@@ -120,6 +126,12 @@ def _read(index_dir: str) -> dict[str, Watch]:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise WatchError(f"the saved searches in {path} are malformed ({exc!r})") from None
     return watches
+
+
+def _bound(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"a date bound must be text, not {value!r}")
 
 
 def _write(index_dir: str, watches: dict[str, Watch]) -> None:
@@ -131,6 +143,8 @@ def _write(index_dir: str, watches: dict[str, Watch]) -> None:
                 "mode": w.mode,
                 "limit": w.limit,
                 "fold": w.fold,
+                "since": w.since,
+                "until": w.until,
                 "created": w.created,
                 "last_run": w.last_run,
                 "seen": sorted(w.seen),
@@ -161,7 +175,15 @@ def add_watch(index_dir: str, watch: Watch, wait: float = 30.0) -> Watch:
     _check(watch)
     watch = replace(watch, created=watch.created or _now(), last_run=None, seen=frozenset())
     with Searcher(index_dir) as searcher:
-        searcher.search(watch.query, limit=1, mode=watch.mode, snippets=False, suggest=False)
+        searcher.search(
+            watch.query,
+            limit=1,
+            mode=watch.mode,
+            snippets=False,
+            suggest=False,
+            since=watch.since,
+            until=watch.until,
+        )
     with _locked(index_dir, wait):
         watches = _read(index_dir)
         if watch.name in watches:
@@ -217,6 +239,8 @@ def run_watches(
                         mode=watch.mode,
                         fold=watch.fold,
                         suggest=False,
+                        since=watch.since,
+                        until=watch.until,
                     )
                 except (QueryError, WatchError) as exc:
                     failures.append(

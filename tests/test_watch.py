@@ -148,3 +148,52 @@ def test_overlapping_runs_never_report_a_hit_twice(setup: tuple[Path, str]) -> N
     reported = [json.loads(line)["id"] for out in outputs for line in out]
     assert sorted(reported) == sorted({*reported}) and len(reported) == 23
     assert sorted(p.returncode for p in procs) == [0, 1, 1, 1]
+
+
+def dated(folder: Path, doc_id: str, day: str, body: str) -> None:
+    folder.mkdir(exist_ok=True)
+    record = {"id": doc_id, "title": doc_id, "body": body, "date": day}
+    (folder / f"{doc_id}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_watch_keeps_its_dates_and_a_relative_one_slides(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    docs, ix = tmp_path / "docs", str(tmp_path / "ix")
+    today = date.today()
+    dated(docs, "ancient", "1987-03-02", f"volcano {article(1)}")
+    dated(docs, "eighties", "1989-06-01", f"volcano {article(2)}")
+    dated(docs, "lastweek", (today - timedelta(days=6)).isoformat(), f"volcano {article(3)}")
+    build_index([str(docs)], ix)
+    assert run("watch", "add", "old", "volcano", "--index", ix, "--until", "1988").exit_code == 0
+    assert run("watch", "add", "week", "volcano", "--index", ix, "--since", "7d").exit_code == 0
+    listed = {
+        w["name"]: w
+        for w in map(json.loads, run("watch", "list", "--index", ix, "--json").stdout.splitlines())
+    }
+    assert (listed["old"]["since"], listed["old"]["until"]) == (None, "1988")
+    assert (listed["week"]["since"], listed["week"]["until"]) == ("7d", None)
+    assert "since 7d" in run("watch", "list", "--index", ix).stdout
+    assert new_ids(ix, "old") == (0, ["ancient"])
+    assert new_ids(ix, "week") == (0, ["lastweek"])
+    # Saved as written: "7d" counts back from each run's day, so a story dated
+    # yesterday is new to the watch; a new story from 1987 is not.
+    dated(docs, "yesterday", (today - timedelta(days=1)).isoformat(), f"volcano {article(4)}")
+    dated(docs, "also1987", "1987-05-05", f"volcano {article(5)}")
+    update_index([str(docs)], ix)
+    assert new_ids(ix, "week") == (0, ["yesterday"])
+    assert new_ids(ix, "old") == (0, ["also1987"])
+
+
+def test_a_bad_date_saves_nothing(setup: tuple[Path, str]) -> None:
+    _, ix = setup
+    got = run("watch", "add", "v", "volcano", "--index", ix, "--since", "someday")
+    assert got.exit_code == 2 and "--since 'someday' is not a date" in got.stderr
+    assert run("watch", "list", "--index", ix, "--json").stdout == ""
+    assert run("watch", "add", "v", "volcano", "--index", ix, "--since", "2026-01").exit_code == 0
+    state = Path(ix) / "watches.json"
+    raw = json.loads(state.read_text())
+    raw["watches"]["v"]["since"] = 7  # edited by hand
+    state.write_text(json.dumps(raw))
+    got = run("watch", "run", "--index", ix)
+    assert got.exit_code == 2 and "malformed" in got.stderr

@@ -18,6 +18,7 @@ from .base import (
     stdout_bytes,
     warn,
 )
+from .timeopts import date_options
 
 
 @cli.group()
@@ -46,16 +47,33 @@ def watch() -> None:
     help="How many of the best hits the watch looks at.",
 )
 @fold_option
+@date_options
 def watch_add(
-    name: str, words: tuple[str, ...], index_dir: str, mode: str | None, limit: int, no_fold: bool
+    name: str,
+    words: tuple[str, ...],
+    index_dir: str,
+    mode: str | None,
+    limit: int,
+    no_fold: bool,
+    since: str | None,
+    until: str | None,
 ) -> None:
-    """Save the search WORDS under NAME (tried on the index first)."""
+    """Save the search WORDS under NAME (tried on the index first).
+
+    --since 7d keeps the window sliding: each run counts back from its own day.
+    """
     from ..watching import Watch, add_watch
 
-    w = add_watch(
-        index_dir,
-        Watch(name, " ".join(words), mode=mode or "auto", limit=limit, fold=not no_fold),
+    watch = Watch(
+        name,
+        " ".join(words),
+        mode=mode or "auto",
+        limit=limit,
+        fold=not no_fold,
+        since=since,
+        until=until,
     )
+    w = add_watch(index_dir, watch)
     click.echo(f"saved watch {w.name!r}; `searchcli watch run {w.name}` shows its hits", err=True)
 
 
