@@ -169,7 +169,13 @@ def test_two_real_index_runs_at_once_leave_one_good_index(tmp_path: Path) -> Non
             stderr=subprocess.PIPE,
             text=True,
         )
-        for extra in (["--rebuild"], ["--rebuild", "--wait", "0"], ["--wait", "120"])
+        # Both that must succeed wait long enough for the other on a loaded machine
+        # (the default 5 s did not always suffice in CI-like runs).
+        for extra in (
+            ["--rebuild", "--wait", "120"],
+            ["--rebuild", "--wait", "0"],
+            ["--wait", "120"],
+        )
     ]
     outcomes = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in runs]
     first, impatient, patient = outcomes
