@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+_MADE: list[_LazyPattern] = []
+
 
 class _LazyPattern:
     __slots__ = ("pattern", "_flags", "_compiled")
@@ -20,6 +22,7 @@ class _LazyPattern:
         self.pattern = pattern
         self._flags = flags
         self._compiled: re.Pattern[str] | None = None
+        _MADE.append(self)
 
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
@@ -37,3 +40,10 @@ class _LazyPattern:
 def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(pattern, flags)`, done when the pattern is first used."""
     return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
+
+def compile_all() -> None:
+    """Compile every lazy pattern made so far (a resident server does, once, so that
+    none of its answers compiles one again)."""
+    for lazy in _MADE:
+        lazy.compiled()

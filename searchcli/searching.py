@@ -244,6 +244,9 @@ class Searcher:
 
     def groups(self) -> Groups | None:
         """The index's near-duplicate groups, read once; None for an index without them."""
+        held = getattr(self._searcher, "held_groups", None)  # read by a server (serveheld)
+        if held is not None:
+            return cast("Groups | None", held[0])
         if not self._groups_read:
             from .dupstore import read_docnums, read_groups
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import gc
 import os
 import signal
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import serveproto as proto
@@ -130,64 +128,3 @@ def detach(start: Callable[[Callable[[str], None]], None]) -> str:
         start(report)
     finally:
         os._exit(0)
-
-
-@contextlib.contextmanager
-def quiet_stdio() -> Iterator[None]:
-    """Standard streams on /dev/null for a while (the warm-up's output)."""
-    saved = sys.stdin, sys.stdout, sys.stderr
-    with open(os.devnull, "r+", encoding="utf-8") as null:
-        sys.stdin = sys.stdout = sys.stderr = null
-        try:
-            yield
-        finally:
-            sys.stdin, sys.stdout, sys.stderr = saved
-
-
-def warm(index_dirs: list[str]) -> None:
-    """Import everything the served commands use and read each index once, in this
-    process, so that every answer forked from it starts with all of it in memory."""
-    from .cli import cli
-
-    list(cli.commands.values())  # every command's module, not only those warmed below
-    saved = dict(os.environ)
-    try:
-        with quiet_stdio():
-            for index in index_dirs:
-                word = _a_word(index)
-                for args, env in (
-                    (["search", word, "--jsonl"], {}),
-                    (["search", word, "--json", "--explain"], {}),
-                    (["search", word], {"FORCE_COLOR": "1", "COLUMNS": "80"}),
-                    (["stats"], {"FORCE_COLOR": "1"}),
-                    (["show", "1", "--query", word], {}),
-                    (["timeline", word], {"FORCE_COLOR": "1"}),
-                ):
-                    os.environ.update(env)
-                    with contextlib.suppress(Exception, SystemExit):
-                        cli.main(args=[*args, "--index", index], prog_name="searchcli")
-                    os.environ.clear()
-                    os.environ.update(saved)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    # What is in memory now lasts: the collector need not look at it again, which
-    # also spares every forked answer from copying the pages it would touch.
-    gc.collect()
-    gc.freeze()
-
-
-def _a_word(index_dir: str) -> str:
-    """A word of the index's first document, to warm the search with."""
-    from .opening import open_searcher
-
-    try:
-        searcher, _ = open_searcher(index_dir)
-        with searcher:
-            for fields in searcher.reader().all_stored_fields():
-                words = [w for w in str(fields.get("title", "")).split() if w.isalpha()]
-                if words:
-                    return max(words, key=len)
-    except Exception:  # noqa: BLE001  (a damaged index is for `check` to report)
-        pass
-    return "news"

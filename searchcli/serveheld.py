@@ -1,7 +1,8 @@
 """The searcher `searchcli serve` keeps open for each index, and how an answer uses it.
 
-Opening an index (its table of contents, every segment's files) and the first
-query on a new searcher cost more than the query itself. The server keeps one
+Opening an index (its table of contents, every segment's files), reading its
+near-duplicate groups and the first query on a new searcher cost more than the
+query itself. The server keeps one
 searcher a served index open, checks before each answer that it is still the
 newest commit (CURRENT names its data folder, and Whoosh's newest generation is
 its own) and opens again when not, so an answer never comes from an older commit.
@@ -41,6 +42,9 @@ class Held:
             from .searching import Searcher
 
             self.searcher = Searcher(self.index_dir)
+            # The near-duplicate groups, read here once instead of in every answer
+            # (searching.Searcher.groups takes them from the Whoosh searcher).
+            self.searcher._searcher.held_groups = (self.searcher.groups(),)
         except Exception:  # noqa: BLE001  (the answer opens it itself and reports why)
             self.close()
 

@@ -15,13 +15,14 @@ answers. When Whoosh was imported already, nothing is changed.
 
 from __future__ import annotations
 
-import importlib
 import sys
-import types
 
 TYPE_CHECKING = False  # not typing's: importing typing costs the thin client its start
 if TYPE_CHECKING:
+    from types import ModuleType
     from typing import Any
+else:  # nor `types` and `importlib` (with `warnings`): the same at no import
+    ModuleType = type(sys)
 
 # module: the names other modules import from it while being imported themselves
 DEFERRED: dict[str, tuple[str, ...]] = {
@@ -30,17 +31,18 @@ DEFERRED: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Deferred(types.ModuleType):
+class _Deferred(ModuleType):
     """Stands in for a module until something uses it."""
 
-    def real(self) -> types.ModuleType:
+    def real(self) -> ModuleType:
         module = self.__dict__.get("_real")
         if module is None:
             name = self.__name__
             if sys.modules.get(name) is self:
                 del sys.modules[name]
             try:
-                module = importlib.import_module(name)
+                __import__(name)
+                module = sys.modules[name]
             except BaseException:
                 sys.modules.setdefault(name, self)
                 raise
@@ -70,3 +72,12 @@ def defer() -> None:
             for attr in functions:
                 stand_in.__dict__[attr] = _forward(stand_in, attr)
             sys.modules[name] = stand_in
+
+
+def load_all() -> None:
+    """Load every deferred module now (a resident server: its answers then start
+    with them in memory instead of each loading them again)."""
+    for name in DEFERRED:
+        stand_in = sys.modules.get(name)
+        if isinstance(stand_in, _Deferred):
+            stand_in.real()

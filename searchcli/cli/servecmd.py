@@ -72,16 +72,17 @@ def _stop_or_status(indexes: list[str], stop: bool) -> None:
 
 def _serve(indexes: list[str], idle: float | None, announce: object) -> None:
     """Claim, warm up, listen, then answer until stopped."""
-    from .. import servecontrol, serveproto, serving
+    from .. import servecontrol, serveproto, servewarm, serving
     from ..serveheld import Held
 
     claims = [servecontrol.claim(index) for index in indexes]
     try:
-        servecontrol.warm(indexes)
+        servewarm.warm(indexes)
         listeners = [serving.listen(serveproto.socket_path(index)) for index in indexes]
         for listener, index in zip(listeners, indexes, strict=True):
             listener.held = Held(index)
             listener.held.fresh()
+        servewarm.settle()
         server = serving.Server(listeners, idle * 60 if idle else None)
         message = f"ready {os.getpid()}"
         if callable(announce):
