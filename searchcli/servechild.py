@@ -78,7 +78,7 @@ def answer(
         conn.settimeout(None)
         _become_client(request, fds)
         code = _run(request.argv)
-        _flush()
+        _let_go()
         with contextlib.suppress(OSError):
             conn.send(proto.number(proto.EXITED, code))
     except KeyboardInterrupt:  # Ctrl-C before the command began: as Python would
@@ -170,3 +170,13 @@ def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
+
+
+def _let_go() -> None:
+    """Flush, then close the client's descriptors before saying the exit code: a
+    reader of the client's pipe sees its end now, not once this process is gone
+    (the kernel closes a dying process's files only after unmapping its memory)."""
+    _flush()
+    for fd in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            os.close(fd)

@@ -1,7 +1,9 @@
 """Where the server of an index listens, and the messages its clients exchange with it.
 
-Standard library only, and only cheap modules: the thin client (client.py) imports
-this before it knows whether a server answers.
+Standard library only, and only modules a bare interpreter has loaded or built in
+(no `socket`, `struct`, `signal`: each imports `enum` and more, milliseconds of a
+start): the thin client (client.py) imports this before it knows whether a server
+answers.
 
 The socket is `/tmp/searchcli-UID/HASH.sock`, HASH naming the index's real path,
 in a folder only its owner may enter (0700, checked by the server), the socket 0600.
@@ -27,10 +29,10 @@ in-process) is never answered twice.
 
 from __future__ import annotations
 
+import _socket
 import os
-import socket
 import stat
-import struct
+import sys
 
 SERVE_DIR = ".serve"
 PID_NAME = "pid"
@@ -47,8 +49,7 @@ SERVED_COMMANDS = frozenset(
 
 READY, DECLINED, FDS, ACK, GO = b"R", b"N", b"F", b"A", b"G"
 EXITED, SIGNALLED = b"X", b"S"
-_INT = struct.Struct("!i")
-_CRED = struct.Struct("3i")  # struct ucred: pid, uid, gid
+_CRED_SIZE = 12  # struct ucred: pid, uid, gid, C ints
 
 
 def serve_dir(index_dir: str) -> str:
@@ -86,20 +87,20 @@ def private_folder(path: str) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
-def peer_credentials(sock: socket.socket) -> bytes:
+def peer_credentials(sock: _socket.socket) -> bytes:
     """The other end's struct ucred (pid, uid, gid), from the kernel (SO_PEERCRED)."""
-    return sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _CRED.size)
+    return sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, _CRED_SIZE)
 
 
 def allowed(credentials: bytes, uid: int | None = None) -> bool:
     """Whether credentials from SO_PEERCRED are this user's (or `uid`'s)."""
-    try:
-        return int(_CRED.unpack(credentials)[1]) == (os.getuid() if uid is None else uid)
-    except struct.error:
+    if len(credentials) != _CRED_SIZE:
         return False
+    peer = int.from_bytes(credentials[4:8], sys.byteorder, signed=True)
+    return peer == (os.getuid() if uid is None else uid)
 
 
-def same_user(sock: socket.socket) -> bool:
+def same_user(sock: _socket.socket) -> bool:
     try:
         return allowed(peer_credentials(sock))
     except OSError:
@@ -107,11 +108,20 @@ def same_user(sock: socket.socket) -> bool:
 
 
 def number(kind: bytes, value: int) -> bytes:
-    return kind + _INT.pack(value)
+    return kind + value.to_bytes(4, "big", signed=True)
 
 
 def read_number(message: bytes) -> int:
-    return int(_INT.unpack(message[1:5])[0])
+    """The number of a message made by number(); ValueError for anything else."""
+    if len(message) != 5:
+        raise ValueError(f"not a number message: {message!r}")
+    return int.from_bytes(message[1:], "big", signed=True)
+
+
+def fds_message(fds: list[int]) -> list[tuple[int, int, bytes]]:
+    """The ancillary data that passes `fds` (SCM_RIGHTS): what socket.send_fds sends."""
+    data = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in fds)
+    return [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, data)]
 
 
 def encode(fields: list[bytes]) -> bytes:
