@@ -39,10 +39,19 @@ def test_package_discovery_finds_every_code_folder() -> None:
     assert packages == folders
 
 
-def test_the_console_script_names_a_function_in_an_installed_package() -> None:
+def test_the_command_is_a_script_that_calls_the_client() -> None:
+    """`searchcli` is bin/searchcli, installed as a script (pip's entry-point wrapper
+    would import `re` first): it runs searchcli.client.main, a function of an
+    installed package, and pip points its first line at the install's Python."""
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    target = config["project"]["scripts"]["searchcli"]
-    module, _, function = target.partition(":")
-    package = module if (REPO / Path(*module.split("."))).is_dir() else module.rpartition(".")[0]
-    assert package in code_folders()
-    assert callable(getattr(__import__(module, fromlist=[function]), function))
+    assert "scripts" not in config["project"]  # one `searchcli`, not two
+    (script,) = config["tool"]["setuptools"]["script-files"]
+    path = REPO / script
+    assert path.name == "searchcli" and os.access(path, os.X_OK)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#!python"
+    assert "from searchcli.client import main" in lines
+    assert "searchcli" in code_folders()
+    from searchcli.client import main
+
+    assert callable(main)

@@ -28,6 +28,8 @@ from searchcli import build_index, serveproto, update_index
 from searchcli.client import wanted_index
 from searchcli.locating import locate
 
+REPO = Path(__file__).resolve().parent.parent
+
 SEED = "000_9c47cbdf3046b2eb.txt"
 
 
@@ -135,30 +137,45 @@ def test_colour_reaches_the_terminal_through_the_server(
     assert code == 0 and b"\x1b[" in out and b"Karabakh" in out
 
 
-def test_the_client_imports_only_the_standard_library_when_served(
-    server: subprocess.Popen[bytes], ix: Path
-) -> None:
-    env = {**os.environ, "SEARCHCLI_SERVER": "require"}
+def served_imports(ix: Path, *python: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a served `search --paths` imports (`python -X importtime ...`)."""
+    args = ["search", "karabakh", "--paths", "--index", str(ix)]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            *command("search", "karabakh", "--paths", "--index", str(ix))[1:],
-        ],
+        [*python, *args],
         capture_output=True,
-        env=env,
+        env={**os.environ, "SEARCHCLI_SERVER": "require", **(env or {})},
     )
     assert done.returncode == 0 and SEED.encode() in done.stdout
-    imported = {
+    return {
         line.split("|")[-1].strip()
         for line in done.stderr.decode().splitlines()
         if line.startswith("import time:") and "|" in line
     }
+
+
+def test_the_client_imports_only_the_standard_library_when_served(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    imported = served_imports(ix, sys.executable, "-X", "importtime", *command()[1:])
     assert "searchcli.client" in imported
     banned = ("click", "whoosh", "rich", "searchcli.cli", "searchcli.models", "dataclasses")
     for heavy in (*banned, "typing"):
         assert heavy not in imported
+
+
+def test_the_command_script_imports_next_to_nothing_when_served(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    """bin/searchcli as installed, but without site (whose editable-install finder
+    imports half the standard library): a served command loads no module that a
+    bare interpreter has not, beyond the client's own and `_socket`."""
+    script = str(REPO / "bin" / "searchcli")
+    python = [sys.executable, "-S", "-X", "importtime", script]
+    imported = served_imports(ix, *python, env={"PYTHONPATH": str(REPO)})
+    assert {"searchcli.client", "searchcli.serveproto", "_socket"} <= imported
+    heavy = {"re", "enum", "socket", "signal", "struct", "selectors", "typing", "types"}
+    heavy |= {"functools", "collections", "importlib", "warnings", "json", "hashlib"}
+    assert not heavy & imported
 
 
 def test_answers_side_by_side_read_the_held_index_correctly(
