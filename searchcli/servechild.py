@@ -36,6 +36,7 @@ class Request:
     umask: int
     env: dict[bytes, bytes]
     io: list[str]  # stdin/stdout/stderr (encoding, errors), fs encoding, UTF-8 mode
+    message: bytes = b""  # as it came (a spare answering process parses it again)
 
     @classmethod
     def parse(cls, message: bytes) -> Request:
@@ -56,22 +57,32 @@ class Request:
         env = dict(e.partition(b"=")[::2] for e in fields[start + argc :] if b"=" in e)
         if len(io_fields) != proto.IO_FIELDS or len(argv) != argc:
             raise ValueError("a request cut short")
-        return cls(argv, cwd, umask, env, io_fields)
+        return cls(argv, cwd, umask, env, io_fields, message)
 
     def fits_this_interpreter(self) -> bool:
         """Text to and from the file system is decoded as the client would."""
         return self.io[6:] == [sys.getfilesystemencoding(), str(sys.flags.utf8_mode)]
 
 
+def prepare(unblock: set[signal.Signals]) -> None:
+    """The forked process's own signal handlers and session, before it answers."""
+    _default_signals()
+    os.setsid()  # our own process group (the client signals it) and no terminal
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, unblock)
+
+
 def answer(
-    conn: socket.socket, request: Request, fds: list[int], unblock: set[signal.Signals]
+    conn: socket.socket,
+    request: Request,
+    fds: list[int],
+    unblock: set[signal.Signals] | None = None,
 ) -> NoReturn:
-    """Run in the forked process; never returns (os._exit)."""
+    """Run in the forked process (prepared already when `unblock` is None); never
+    returns (os._exit)."""
     code = 0
     try:
-        _default_signals()
-        os.setsid()  # our own process group (the client signals it) and no terminal
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, unblock)
+        if unblock is not None:
+            prepare(unblock)
         conn.settimeout(GO_TIMEOUT)
         if conn.recv(16) != proto.GO:
             os._exit(0)  # the client gave up waiting: it answers in-process

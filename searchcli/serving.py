@@ -3,9 +3,10 @@
 One process, one thread, one poll() loop over the listening sockets (one per index
 served), connections that have not sent their request yet, the connections of
 running answers (watched only for the client hanging up), and a self-pipe for
-signals. Each request is answered by a forked child (servechild.py): a crash in
-one answer cannot take the server down, answers run side by side, and a client
-killed mid-answer ends only its own answer. The server itself only reads: it
+signals. Each request is answered by a forked child (servechild.py), forked
+ahead of the request when it can be (servespare.py): a crash in one answer
+cannot take the server down, answers run side by side, and a client killed
+mid-answer ends only its own answer. The server itself only reads: it
 cannot harm an index, whenever it is killed.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from . import serveproto as proto
 from .servechild import Request, answer
 from .serveheld import Held
+from .servespare import Spare, wait_for_request
 
 REQUEST_TIMEOUT = 5.0  # a connection must send its request within this
 TICK = 1.0  # seconds between checks of the idle time and of our sockets
@@ -55,6 +57,7 @@ class Server:
     # a connection's fd -> (it, its deadline, its request once read, where it came)
     pending: dict[int, Pending] = field(default_factory=dict)
     answers: dict[int, socket.socket] = field(default_factory=dict)  # child pid -> conn
+    spares: dict[str, Spare] = field(default_factory=dict)  # by listener path (servespare)
     served: int = 0
     last_active: float = field(default_factory=time.monotonic)
     stopping: bool = False
@@ -66,6 +69,7 @@ class Server:
         old_wakeup = signal.set_wakeup_fd(wake_w.fileno())
         handlers = {s: signal.signal(s, lambda *_: None) for s in CAUGHT}
         try:
+            self._refill()
             self._loop(wake_r)
         finally:
             signal.set_wakeup_fd(old_wakeup)
@@ -145,13 +149,33 @@ class Server:
                 conn.send(proto.DECLINED)
             conn.close()
             return
-        self._fork(conn, request, fds, listener.held)
+        self._answer(conn, request, fds, listener)
 
-    def _fork(
-        self, conn: socket.socket, request: Request, fds: list[int], held: Held | None
+    def _answer(
+        self, conn: socket.socket, request: Request, fds: list[int], listener: Listener
     ) -> None:
+        """Hand the request to the spare when it holds the newest commit, else fork."""
+        held = listener.held
         if held is not None:
             held.fresh()  # never an older commit than the newest
+        pid = self._to_spare(listener, request, conn, fds)
+        if pid is None:
+            pid = self._fork(held)
+            if pid == 0:
+                conn.setblocking(True)
+                answer(conn, request, fds, unblock=CAUGHT)
+        for passed in fds:
+            os.close(passed)
+        self.served += 1
+        try:
+            conn.send(proto.number(proto.ACK, pid))
+        except OSError:  # the client gave up already: it answers in-process
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        self.answers[pid] = conn
+
+    def _fork(self, held: Held | None) -> int:
+        """os.fork(); the child closes the server's sockets and takes the held searcher."""
         # Signals wait until the child has its own handlers: ours would wake this loop.
         signal.pthread_sigmask(signal.SIG_BLOCK, CAUGHT)
         pid = os.fork()
@@ -162,20 +186,45 @@ class Server:
                 other.close()
             for other in self.answers.values():
                 other.close()
+            for spare in self.spares.values():
+                spare.channel.close()
             if held is not None:
                 held.hand_over()
-            conn.setblocking(True)
-            answer(conn, request, fds, unblock=CAUGHT)
+            return 0
         signal.pthread_sigmask(signal.SIG_UNBLOCK, CAUGHT)
-        for passed in fds:
-            os.close(passed)
-        self.served += 1
-        try:
-            conn.send(proto.number(proto.ACK, pid))
-        except OSError:  # the client gave up already: it answers in-process
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        self.answers[pid] = conn
+        return pid
+
+    def _to_spare(
+        self, listener: Listener, request: Request, conn: socket.socket, fds: list[int]
+    ) -> int | None:
+        """The spare's pid once it has the request; None when there is none that fits."""
+        spare = self.spares.pop(listener.path, None)
+        if spare is None:
+            return None
+        held = listener.held.searcher if listener.held is not None else None
+        if spare.fits(held) and spare.hand(request, conn, fds):
+            return spare.pid
+        spare.discard()
+        return None
+
+    def _refill(self) -> None:
+        """A spare for each index while nothing else runs (servespare.py)."""
+        if self.stopping or self.answers or self.pending:
+            return
+        for listener in self.listeners:
+            held = listener.held
+            if listener.path in self.spares or held is None:
+                continue
+            held.fresh()
+            if held.searcher is None:
+                continue
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            pid = self._fork(held)
+            if pid == 0:
+                ours.close()
+                wait_for_request(theirs, CAUGHT)
+            theirs.close()
+            self.spares[listener.path] = Spare(pid, ours, held.searcher)
 
     def _client_gone(self, pid: int) -> None:
         """The client hung up (killed, or gave up waiting): end its answer."""
@@ -195,6 +244,10 @@ class Server:
             if not pid:
                 return
             conn = self.answers.pop(pid, None)
+            for key, spare in list(self.spares.items()):
+                if spare.pid == pid:  # died waiting (killed): another is made
+                    spare.channel.close()
+                    del self.spares[key]
             self.last_active = time.monotonic()
             if conn is None or conn.fileno() < 0:
                 continue
@@ -216,6 +269,7 @@ class Server:
         if idle and self.idle_seconds is not None:
             if now - self.last_active >= self.idle_seconds:
                 self.stopping = True
+        self._refill()
 
     def close(self) -> None:
         """Stop listening. Running answers go on and report their own exit codes."""
@@ -229,6 +283,9 @@ class Server:
         for conn, *_ in self.pending.values():
             conn.close()
         self.pending.clear()
+        for spare in self.spares.values():
+            spare.discard()
+        self.spares.clear()
 
 
 def _closed(conn: socket.socket) -> socket.socket:

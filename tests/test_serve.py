@@ -76,6 +76,25 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
+def _stdout(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/fd/1")
+    except OSError:
+        return None
+
+
+def answering(pid: int) -> list[int]:
+    """The server's children that answer a client: not its spare, which still has
+    the server's own stdout while it waits for a request (servespare.py)."""
+    own = _stdout(pid)
+    return [child for child in children(pid) if _stdout(child) != own]
+
+
+def spares(pid: int) -> list[int]:
+    own = _stdout(pid)
+    return [child for child in children(pid) if _stdout(child) == own]
+
+
 def until(condition, what: str, wait: float = 60.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + wait
     while not condition():
@@ -267,6 +286,21 @@ def test_a_hung_server_is_timed_out_and_answers_once_it_wakes(
     assert again.exit_code == 0 and json.loads(again.stdout)["id"] == SEED
 
 
+def test_a_spare_forked_ahead_answers_the_next_request(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    until(lambda: len(spares(server.pid)) == 1, "one spare waiting")
+    (spare,) = spares(server.pid)
+    asking = batch_in_progress(ix)  # answered by the spare: no fork on the way
+    assert answering(server.pid) == [spare]
+    second = client("search", "karabakh", "--index", str(ix), "--paths")  # meanwhile: forked
+    assert second.exit_code == 0 and second.stdout.strip().endswith(SEED)
+    _, err = asking.communicate(b"lentil\n", timeout=60)
+    assert asking.returncode == 0, err
+    until(lambda: len(spares(server.pid)) == 1, "a new spare waiting")
+    assert spares(server.pid) != [spare]
+
+
 def test_two_clients_are_answered_at_once(server: subprocess.Popen[bytes], ix: Path) -> None:
     first = batch_in_progress(ix)  # its answer is still running
     second = client("search", "karabakh", "--index", str(ix), "--paths")
@@ -282,10 +316,10 @@ def test_a_client_killed_mid_answer_ends_only_its_answer(
     server: subprocess.Popen[bytes], ix: Path
 ) -> None:
     first = batch_in_progress(ix)
-    assert children(server.pid)  # the answer in progress
+    assert answering(server.pid)  # the answer in progress
     first.kill()
     first.wait()
-    until(lambda: not children(server.pid), "the orphaned answer ended")
+    until(lambda: not answering(server.pid), "the orphaned answer ended")
     assert server.poll() is None
     ran = client("search", "karabakh", "--index", str(ix), "--paths")
     assert ran.exit_code == 0
@@ -295,7 +329,7 @@ def test_an_answer_that_crashes_takes_only_itself(
     server: subprocess.Popen[bytes], ix: Path
 ) -> None:
     asking = batch_in_progress(ix)
-    (answer,) = children(server.pid)
+    (answer,) = answering(server.pid)
     os.kill(answer, signal.SIGSEGV)  # as a crash in C code would end it
     asking.communicate(timeout=60)
     assert asking.returncode == -signal.SIGSEGV  # the client ends as the answer did
