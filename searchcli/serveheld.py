@@ -1,11 +1,11 @@
 """The searcher `searchcli serve` keeps open for each index, and how an answer uses it.
 
 Opening an index (its table of contents, every segment's files), reading its
-near-duplicate groups and the first query on a new searcher cost more than the
-query itself. The server keeps one
-searcher a served index open, checks before each answer that it is still the
-newest commit (CURRENT names its data folder, and Whoosh's newest generation is
-its own) and opens again when not, so an answer never comes from an older commit.
+near-duplicate groups and working out its documents' length norms cost more than
+a query itself. The server keeps one searcher a served index open, checks before
+each answer that it is still the newest commit (CURRENT names its data folder,
+and Whoosh's newest generation is its own) and opens again when not, so an answer
+never comes from an older commit.
 
 Forked answers inherit its open files, and with them the file offsets: Whoosh
 reads with seek and read, so two answers (or an answer and the server) would
@@ -32,6 +32,7 @@ class Held:
     def __init__(self, index_dir: str) -> None:
         self.index_dir = os.path.realpath(index_dir)
         self.searcher: Any = None  # searching.Searcher
+        self._readied: Any = None  # the searcher ready() has done its work on
 
     def fresh(self) -> None:
         """Open again if a commit or a rebuild landed since (or nothing is open)."""
@@ -42,11 +43,22 @@ class Held:
             from .searching import Searcher
 
             self.searcher = Searcher(self.index_dir)
-            # The near-duplicate groups, read here once instead of in every answer
-            # (searching.Searcher.groups takes them from the Whoosh searcher).
-            self.searcher._searcher.held_groups = (self.searcher.groups(),)
         except Exception:  # noqa: BLE001  (the answer opens it itself and reports why)
             self.close()
+
+    def ready(self) -> None:
+        """Work every answer would otherwise do again on this searcher, done once and
+        off the request path (the server calls it before forking a spare)."""
+        if self.searcher is None or self._readied is self.searcher:
+            return
+        self._readied = self.searcher
+        try:
+            # The near-duplicate groups (searching.Searcher.groups takes them from
+            # the Whoosh searcher) and BM25F's length norms of every document.
+            self.searcher._searcher.held_groups = (self.searcher.groups(),)
+            _fill_norms(self.searcher._searcher)
+        except Exception:  # noqa: BLE001  (the answers work it out and report it)
+            pass
 
     def _newest(self) -> bool:
         data = store.read_current(self.index_dir)["data"]
@@ -64,6 +76,23 @@ class Held:
         if self.searcher is not None and private_offsets():
             searcher = self.searcher
             opening.HELD[self.index_dir] = (searcher._searcher, searcher._data_dir)
+
+
+def _fill_norms(searcher: Any) -> None:
+    """Fill ranking's table of length norms (kept with each segment's reader, filled
+    as a query meets documents) for every document, so that no answer computes one.
+    Through ranking's own function: if that is ever renamed, answers simply fill
+    the table themselves again, as they did before."""
+    from . import ranking
+    from .querying import SEARCH_FIELDS
+
+    length_norm = getattr(ranking, "_length_norm", None)
+    if length_norm is None:
+        return
+    for leaf, _ in searcher.leaf_searchers():
+        norm = length_norm(leaf, SEARCH_FIELDS)
+        for doc in range(leaf.reader().doc_count_all()):
+            norm(doc)
 
 
 def private_offsets() -> bool:

@@ -218,6 +218,7 @@ class Server:
             held.fresh()
             if held.searcher is None:
                 continue
+            held.ready()
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             pid = self._fork(held)
             if pid == 0:

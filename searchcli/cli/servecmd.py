@@ -82,6 +82,7 @@ def _serve(indexes: list[str], idle: float | None, announce: object) -> None:
         for listener, index in zip(listeners, indexes, strict=True):
             listener.held = Held(index)
             listener.held.fresh()
+            listener.held.ready()
         servewarm.settle()
         server = serving.Server(listeners, idle * 60 if idle else None)
         message = f"ready {os.getpid()}"
