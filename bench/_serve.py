@@ -49,6 +49,7 @@ def measure(
     piped: list[float] = []
     rich: list[float] = []
     fts5: list[float] = []
+    load_before = os.getloadavg()[0]
     floor: list[float] = []  # `show ID` served: start, hand-over, one stored document
     python: list[float] = []  # the interpreter starting and exiting
     try:
@@ -75,6 +76,8 @@ def measure(
         "floor_ms": statistics.median(floor) * 1e3,
         "python_ms": statistics.median(python) * 1e3,
         "stale_ms": stale_socket_cost() * 1e3,
+        "load_before": load_before,  # the machine's 1-minute load average
+        "load_after": os.getloadavg()[0],
         **recoll(),
     }
 
@@ -121,7 +124,7 @@ def rows(figs: dict[str, dict[str, float]], row: Callable[..., Any]) -> list[Any
             "ms",
             base,
             s["cold_ms"],
-            None,
+            figs.get("ripgrep", {}).get("cold_ms"),  # rg's cold query, for scale
             ratio,
             f"<= {TARGET:g}x FTS5",
             ratio <= TARGET,
@@ -177,6 +180,8 @@ def rows(figs: dict[str, dict[str, float]], row: Callable[..., Any]) -> list[Any
 def note(figs: dict[str, dict[str, float]]) -> str:
     if "served" not in figs:
         return ""
-    if "recoll_installed" not in figs["served"]:
-        return "recoll (recollq) is not installed: 'within 2x of recoll' is not measured"
-    return "recollq is installed, but this benchmark builds no recoll index: not measured"
+    s = figs["served"]
+    load = f"load average during the served rows: {s['load_before']:.2f} -> {s['load_after']:.2f}"
+    if "recoll_installed" not in s:
+        return f"{load}\nrecoll (recollq) is not installed: 'within 2x of recoll' is not measured"
+    return f"{load}\nrecollq is installed, but this benchmark builds no recoll index: not measured"
