@@ -17,7 +17,8 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 
 def warm(index_dirs: list[str]) -> None:
@@ -72,16 +73,26 @@ def _a_document(index_dir: str) -> tuple[str, str]:
     """A word of the index's first titled document, and its id, to warm up with."""
     from .opening import open_searcher
 
+    found: list[str] = []
     try:
         searcher, _ = open_searcher(index_dir)
         with searcher:
-            for fields in searcher.reader().all_stored_fields():
-                words = [w for w in str(fields.get("title", "")).split() if w.isalpha()]
-                if words:
-                    return max(words, key=len), str(fields.get("id", "1"))
+            word = a_word(searcher.reader().all_stored_fields(), found)
+            return word, found[0] if found else "1"
     except Exception:  # noqa: BLE001  (a damaged index is for `check` to report)
-        pass
-    return "the", "1"
+        return "the", "1"
+
+
+def a_word(documents: Iterable[dict[str, Any]], ids: list[str] | None = None) -> str:
+    """The longest word of the first title that has one (its document's id appended
+    to `ids`), "the" when none has."""
+    for fields in documents:
+        words = [w for w in str(fields.get("title", "")).split() if w.isalpha()]
+        if words:
+            if ids is not None:
+                ids.append(str(fields.get("id", "1")))
+            return max(words, key=len)
+    return "the"
 
 
 @contextlib.contextmanager

@@ -174,8 +174,9 @@ class Server:
                 os.kill(pid, signal.SIGKILL)
         self.answers[pid] = conn
 
-    def _fork(self, held: Held | None) -> int:
-        """os.fork(); the child closes the server's sockets and takes the held searcher."""
+    def _fork(self, held: Held | None, ahead: bool = False) -> int:
+        """os.fork(); the child closes the server's sockets and takes the held searcher
+        (a spare, forked `ahead` of its request, rehearses with it: Held.hand_over)."""
         # Signals wait until the child has its own handlers: ours would wake this loop.
         signal.pthread_sigmask(signal.SIG_BLOCK, CAUGHT)
         pid = os.fork()
@@ -189,7 +190,7 @@ class Server:
             for spare in self.spares.values():
                 spare.channel.close()
             if held is not None:
-                held.hand_over()
+                held.hand_over(rehearse=ahead)
             return 0
         signal.pthread_sigmask(signal.SIG_UNBLOCK, CAUGHT)
         return pid
@@ -220,7 +221,7 @@ class Server:
                 continue
             held.ready()
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            pid = self._fork(held)
+            pid = self._fork(held, ahead=True)
             if pid == 0:
                 ours.close()
                 wait_for_request(theirs, CAUGHT)
