@@ -261,8 +261,19 @@ def _await(conn: socket.socket, child: int) -> int:
         except OSError:
             pass
 
+    def suspend(_signum: int, _frame: object) -> None:
+        """Ctrl-Z: the answer stops, then this process, as an in-process run would;
+        `fg` or `bg` continues both. The answer gets SIGSTOP: in a session of its
+        own its process group is orphaned, and the kernel drops SIGTSTP there."""
+        forward(signal.SIGSTOP, None)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until SIGCONT
+        signal.signal(signal.SIGTSTP, suspend)
+        forward(signal.SIGCONT, None)
+
     for signum in FORWARDED:
         signal.signal(signum, forward)
+    signal.signal(signal.SIGTSTP, suspend)
     conn.settimeout(None)
     try:
         conn.send(proto.GO)

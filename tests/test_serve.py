@@ -103,7 +103,9 @@ def until(condition, what: str, wait: float = 60.0) -> None:  # type: ignore[no-
         time.sleep(0.05)
 
 
-def batch_in_progress(ix: Path, mode: str = "require") -> subprocess.Popen[bytes]:
+def batch_in_progress(
+    ix: Path, mode: str = "require", process_group: int | None = None
+) -> subprocess.Popen[bytes]:
     """A `batch -` that has answered one query and waits for the next on its stdin."""
     env = {**os.environ, "SEARCHCLI_SERVER": mode}
     proc = subprocess.Popen(
@@ -112,6 +114,7 @@ def batch_in_progress(ix: Path, mode: str = "require") -> subprocess.Popen[bytes
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        process_group=process_group,
     )
     assert proc.stdin and proc.stdout
     proc.stdin.write(b"karabakh\n")
@@ -345,6 +348,27 @@ def test_ctrl_c_stops_the_answer(server: subprocess.Popen[bytes], ix: Path) -> N
     assert asking.wait(60) == 130  # stdin still open: only the signal ends it
     _, err = asking.communicate()
     assert err.decode().strip() == "interrupted"
+
+
+def state(pid: int) -> str:
+    """A process's state letter in /proc (T: stopped by a signal)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rfind(")") + 2]
+
+
+def test_ctrl_z_stops_the_answer_too_and_fg_continues_both(
+    server: subprocess.Popen[bytes], ix: Path
+) -> None:
+    # A job of its own, as a shell makes it: a stop signal is not dropped there.
+    asking = batch_in_progress(ix, process_group=0)
+    (answer,) = answering(server.pid)
+    asking.send_signal(signal.SIGTSTP)  # what Ctrl-Z sends the job
+    until(lambda: state(asking.pid) == "T" and state(answer) == "T", "both stopped")
+    asking.send_signal(signal.SIGCONT)  # what `fg` and `bg` send
+    until(lambda: "T" not in (state(asking.pid), state(answer)), "both running again")
+    out, err = asking.communicate(b"lentil\n", timeout=60)
+    assert asking.returncode == 0, err
+    assert json.loads(out.splitlines()[-1])["qid"] == "2"  # the line sent after fg
 
 
 def test_killing_the_server_leaves_the_index_intact(
