@@ -34,13 +34,26 @@ FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signa
 
 
 def main() -> None:
-    argv = sys.argv[1:]
-    mode = os.environ.get(MODE_ENV, "auto")
-    if mode != "off":
-        code = through_server(argv, require=mode == "require")
-        if code is not None:
-            _exit(code)
-    in_process()
+    try:
+        argv = sys.argv[1:]
+        mode = os.environ.get(MODE_ENV, "auto")
+        if mode != "off":
+            code = through_server(argv, require=mode == "require")
+            if code is not None:
+                _exit(code)
+        in_process()
+    except KeyboardInterrupt:  # Ctrl-C before the program's own handling: while loading
+        _interrupted()
+    except RuntimeError as exc:  # Python 3.11 wraps one raised while a class is made
+        if not isinstance(exc.__cause__, KeyboardInterrupt):
+            raise
+        _interrupted()
+
+
+def _interrupted() -> None:
+    """As the program says it (cli/base.py), without loading it."""
+    print("\ninterrupted" if sys.stderr.isatty() else "interrupted", file=sys.stderr)
+    _exit(130)
 
 
 def _exit(code: int) -> None:
@@ -271,9 +284,13 @@ def _await(conn: socket.socket, child: int) -> int:
         signal.signal(signal.SIGTSTP, suspend)
         forward(signal.SIGCONT, None)
 
+    # A signal this process was started to ignore (nohup, a script's background job)
+    # stays ignored, as the in-process run would ignore it.
     for signum in FORWARDED:
-        signal.signal(signum, forward)
-    signal.signal(signal.SIGTSTP, suspend)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, forward)
+    if signal.getsignal(signal.SIGTSTP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGTSTP, suspend)
     conn.settimeout(None)
     try:
         conn.send(proto.GO)

@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _served import client, command, start, stop, wait_listening
@@ -104,9 +105,15 @@ def until(condition, what: str, wait: float = 60.0) -> None:  # type: ignore[no-
 
 
 def batch_in_progress(
-    ix: Path, mode: str = "require", process_group: int | None = None
+    ix: Path,
+    mode: str = "require",
+    process_group: int | None = None,
+    sigint: Any = signal.SIG_DFL,
 ) -> subprocess.Popen[bytes]:
-    """A `batch -` that has answered one query and waits for the next on its stdin."""
+    """A `batch -` that has answered one query and waits for the next on its stdin.
+
+    SIGINT as a terminal starts a job (`sigint`): the test runner may itself run as a
+    script's background job, which inherits it ignored and would pass that on."""
     env = {**os.environ, "SEARCHCLI_SERVER": mode}
     proc = subprocess.Popen(
         command("batch", "-", "--index", str(ix)),
@@ -115,6 +122,7 @@ def batch_in_progress(
         stderr=subprocess.PIPE,
         env=env,
         process_group=process_group,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
     )
     assert proc.stdin and proc.stdout
     proc.stdin.write(b"karabakh\n")
@@ -340,14 +348,26 @@ def test_an_answer_that_crashes_takes_only_itself(
     assert client("search", "karabakh", "--index", str(ix), "--paths").exit_code == 0
 
 
-def test_ctrl_c_stops_the_answer(server: subprocess.Popen[bytes], ix: Path) -> None:
-    # In-process, the same case lost the signal in 2 of 3 whole-suite runs (exit 0,
-    # and a hang): a window in `batch` itself, left to its owners; see the report.
-    asking = batch_in_progress(ix, "require")
+@pytest.mark.parametrize("mode", ["require", "off"])
+def test_ctrl_c_stops_the_answer(server: subprocess.Popen[bytes], ix: Path, mode: str) -> None:
+    asking = batch_in_progress(ix, mode)
     asking.send_signal(signal.SIGINT)
     assert asking.wait(60) == 130  # stdin still open: only the signal ends it
     _, err = asking.communicate()
     assert err.decode().strip() == "interrupted"
+
+
+@pytest.mark.parametrize("mode", ["require", "off"])
+def test_a_sigint_ignored_from_the_start_stays_ignored(
+    server: subprocess.Popen[bytes], ix: Path, mode: str
+) -> None:
+    """nohup, or a script's background job: in-process and served alike go on."""
+    asking = batch_in_progress(ix, mode, sigint=signal.SIG_IGN)
+    asking.send_signal(signal.SIGINT)
+    out, err = asking.communicate(b"karabakh\n", timeout=60)
+    assert asking.returncode == 0, err
+    assert json.loads(out.splitlines()[-1])["hits"][0]["id"] == SEED  # the second answer
+    assert b"interrupted" not in err
 
 
 def state(pid: int) -> str:
@@ -551,3 +571,32 @@ def test_the_client_finds_the_index_as_the_program_does(
     assert wanted_index(["stats"], os.environ, str(nowhere)) == locate(cwd=str(nowhere)).path
     for unsure in (["index", "x"], ["--version"], [], ["serve"]):
         assert wanted_index(unsure, os.environ, str(sub)) is None
+
+
+@pytest.mark.parametrize(
+    "raised",
+    [KeyboardInterrupt(), RuntimeError("Error calling __set_name__")],
+    ids=["plain", "wrapped"],
+)
+def test_ctrl_c_while_the_program_loads_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raised: BaseException
+) -> None:
+    """Before the program's own handling exists (click, Whoosh still loading), a Ctrl-C
+    ends as it would later: "interrupted" and exit 130, no traceback."""
+    from searchcli import client
+
+    def loading() -> None:
+        if isinstance(raised, KeyboardInterrupt):
+            raise raised
+        raise raised from KeyboardInterrupt()
+
+    def exit_(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setenv("SEARCHCLI_SERVER", "off")
+    monkeypatch.setattr(client, "in_process", loading)
+    monkeypatch.setattr(client, "_exit", exit_)
+    with pytest.raises(SystemExit) as ended:
+        client.main()
+    assert ended.value.code == 130
+    assert capsys.readouterr().err == "interrupted\n"
