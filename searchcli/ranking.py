@@ -34,6 +34,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from .postings import postings as _postings
+
 # Defaults; see README "Ranking". Tuned on SciFact's train split only.
 K1 = 1.6
 B = 0.75
@@ -50,27 +52,6 @@ def idf(doc_count: int, df: int) -> float:
 def weighted_terms(words: Iterable[str]) -> tuple[tuple[str, int], ...]:
     """(term, times it occurs) for each distinct term, in first-seen order."""
     return tuple(Counter(words).items())
-
-
-def _postings(reader: Any, fieldname: str, text: str) -> tuple[Sequence[int], Sequence[float]]:
-    """All (doc numbers, term frequencies) of one term in one segment."""
-    m = reader.postings(fieldname, text)
-    ids: list[int] = []
-    weights: list[float] = []
-    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-        # whoosh3 codec: read whole blocks instead of stepping posting by posting
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            m._next_block()
-        return ids, weights
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    return ids, weights
 
 
 class ScoredMatcher(matching.ListMatcher):  # type: ignore[misc]
@@ -169,6 +150,34 @@ def _length_norm(searcher: Any, fields: Sequence[str]) -> Any:
     return norm_any
 
 
+class _Saturations(dict):  # type: ignore[type-arg]
+    """doc -> K1 / norm(doc), each computed the first time a document is met: a plain
+    dict lookup (in C) for every later posting of the document."""
+
+    def __init__(self, norm: Any) -> None:
+        super().__init__()
+        self._norm = norm
+
+    def __missing__(self, doc: int) -> float:
+        found = self[doc] = K1 / self._norm(doc)
+        return found
+
+
+_SATURATIONS: weakref.WeakKeyDictionary[Any, dict[Any, _Saturations]] = weakref.WeakKeyDictionary()
+
+
+def _saturations(searcher: Any, fields: Sequence[str]) -> _Saturations:
+    """K1 / norm of each document of one segment (`_length_norm`), kept with the reader:
+    a function of the index's field lengths, like `_NORMS`."""
+    parent = searcher.get_parent()
+    key = (tuple(fields), tuple(parent.avg_field_length(f) or 0.0 for f in fields), K1, B)
+    cache = _SATURATIONS.setdefault(searcher.reader(), {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _Saturations(_length_norm(searcher, fields))
+    return found
+
+
 class BM25FQuery(wq.Query):  # type: ignore[misc]
     """Documents with any (or all) of `terms`, ranked by BM25F over `fields`."""
 
@@ -259,17 +268,18 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         n_docs = parent.doc_count_all()
         scores: dict[int, float] = {}
         found = sum(1 for t, _ in self.wterms if dfs[t])  # query words the index has
-        norm = _length_norm(searcher, self.fields)
+        sat = _saturations(searcher, self.fields)  # K1 / norm(doc), as a lookup
         having: list[set[int]] = []  # each word's documents
         for text, qf in self.wterms:
             tfs = self._term_frequencies(id(reader), text)
             w = qf * idf(n_docs, dfs[text]) * (K1 + 1) * self.boost
             if not scores:
-                scores = {doc: w * tf / (tf + K1 / norm(doc)) for doc, tf in tfs.items()}
+                scores = {doc: w * tf / (tf + sat[doc]) for doc, tf in tfs.items()}
             else:
                 get = scores.get
-                for doc, tf in tfs.items():
-                    scores[doc] = get(doc, 0.0) + w * tf / (tf + K1 / norm(doc))
+                scores.update(
+                    {doc: get(doc, 0.0) + w * tf / (tf + sat[doc]) for doc, tf in tfs.items()}
+                )
             having.append(set(tfs))
         if found < len(self.wterms):
             return {} if self.require == ALL else scores
@@ -296,8 +306,7 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
                 tfs = dict(zip(got[0], [weight * tf for tf in got[1]], strict=True))
                 continue
             get = tfs.get
-            for doc, tf in zip(*got, strict=True):
-                tfs[doc] = get(doc, 0.0) + weight * tf
+            tfs.update({doc: get(doc, 0.0) + weight * tf for doc, tf in zip(*got, strict=True)})
         return tfs
 
     def every_word_bonus(self, n_docs: int) -> float:

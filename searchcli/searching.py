@@ -389,8 +389,8 @@ class Searcher:
         scores: dict[int, float] = {}
         if isinstance(q, BM25FQuery):
             for leaf, offset in self._searcher.leaf_searchers():
-                for doc, score in q.scores(leaf).items():
-                    scores[offset + doc] = score
+                found = q.scores(leaf)
+                scores.update({offset + doc: s for doc, s in found.items()} if offset else found)
         else:
             results = self._searcher.search(q, limit=None, optimize=False)
             scores = {docnum: score or 0.0 for docnum, score in results.items()}
