@@ -36,6 +36,7 @@ from whoosh import query as wq
 
 from .exact import ExactAndNot, Exhaustive
 from .patterns import lazy_compile
+from .phrases import ExactPhrase
 from .ranking import ALL, ANY, BM25FQuery, weighted_terms
 from .schema import (
     CJK,
@@ -90,6 +91,7 @@ def _bound(q: wq.Query) -> wq.Query:
             (wq.FuzzyTerm, BoundedFuzzyTerm),
             (wq.Prefix, BoundedPrefix),
             (wq.Wildcard, BoundedWildcard),
+            (wq.Phrase, ExactPhrase),
         ):
             if type(node) is plain:
                 copy = bounded.__new__(bounded)
