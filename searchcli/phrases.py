@@ -22,7 +22,10 @@ from whoosh import matching
 from whoosh import query as wq
 
 from .postings import block_ids_weights, bulk_readable
-from .ranking import ScoredMatcher
+from .ranking import BM25FQuery, ScoredMatcher
+
+# The search context's attribute with the doc numbers a phrase can still match.
+WITHIN = "searchcli_phrase_within"
 
 
 class _Posting:
@@ -123,6 +126,9 @@ class ExactPhrase(wq.Phrase):  # type: ignore[misc]
             return super().matcher(searcher, context)
         read = [_Word(m) for m in ms]
         common = read[0].docs()
+        within = getattr(context, WITHIN, None)  # set by an And above: see WithinAnd
+        if within is not None:
+            common.intersection_update(within)
         for other in read[1:]:
             common.intersection_update(other.docs())
             if not common:
@@ -142,3 +148,24 @@ class ExactPhrase(wq.Phrase):  # type: ignore[misc]
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)
         return m
+
+
+class WithinAnd(wq.And):  # type: ignore[misc]
+    """Whoosh's And, telling the phrases under it which documents can match at all.
+
+    An And matches only documents every part matches, so a phrase below it need not
+    look at the positions of any document that a BM25F part (whose matches are known
+    once scored) lacks: the phrase matches and scores every other document as before,
+    and the And's documents and scores are the same. The doc numbers travel down in
+    the search context, which Whoosh hands to every part it builds a matcher for."""
+
+    def _matcher(self, subs: list[Any], searcher: Any, context: Any) -> Any:
+        if context is not None:
+            within = getattr(context, WITHIN, None)
+            for q in subs:
+                if isinstance(q, BM25FQuery):
+                    docs = q.scores(searcher).keys()
+                    within = set(docs) if within is None else within.intersection(docs)
+            if within is not None:
+                context = context.set(**{WITHIN: within})
+        return super()._matcher(subs, searcher, context)

@@ -36,7 +36,7 @@ from whoosh import query as wq
 
 from .exact import ExactAndNot, Exhaustive
 from .patterns import lazy_compile
-from .phrases import ExactPhrase
+from .phrases import ExactPhrase, WithinAnd
 from .ranking import ALL, ANY, BM25FQuery, weighted_terms
 from .schema import (
     CJK,
@@ -92,6 +92,7 @@ def _bound(q: wq.Query) -> wq.Query:
             (wq.Prefix, BoundedPrefix),
             (wq.Wildcard, BoundedWildcard),
             (wq.Phrase, ExactPhrase),
+            (wq.And, WithinAnd),
         ):
             if type(node) is plain:
                 copy = bounded.__new__(bounded)

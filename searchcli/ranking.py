@@ -195,6 +195,7 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         self.complete = 0  # documents with every word, counted as segments are searched
         self._dfs: dict[str, int] | None = None
         self._postings: dict[tuple[int, str, str], tuple[Sequence[int], Sequence[float]]] = {}
+        self._segments: dict[int, dict[int, float]] = {}  # each segment's scores
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.wterms!r}, {self.fields!r}, {self.require!r})"
@@ -242,7 +243,7 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         """Each word's df: the documents with it in any field, counted over every segment.
         The postings read for that are kept for scoring."""
         if self._dfs is None:
-            self._dfs, self._postings = {}, {}
+            self._dfs, self._postings, self._segments = {}, {}, {}
             for text, _ in self.wterms:
                 df = 0
                 for leaf, _offset in parent.leaf_searchers():
@@ -261,9 +262,17 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
         return self._dfs
 
     def scores(self, searcher: Any) -> dict[int, float]:
-        """{segment doc number: score} for the documents this query matches."""
+        """{segment doc number: score} for the documents this query matches, computed
+        once a segment (an And above a phrase asks before building the matcher)."""
+        dfs = self._read(searcher.get_parent())
+        key = id(searcher.reader())
+        found = self._segments.get(key)
+        if found is None:
+            found = self._segments[key] = self._score(searcher, dfs)
+        return found
+
+    def _score(self, searcher: Any, dfs: dict[str, int]) -> dict[int, float]:
         parent = searcher.get_parent()
-        dfs = self._read(parent)
         reader = searcher.reader()
         n_docs = parent.doc_count_all()
         scores: dict[int, float] = {}
