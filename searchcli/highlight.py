@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection
 
 from .models import Snippet
-from .schema import is_stop_term, term_of, term_spans
+from .schema import is_stop_term, term_cache, term_spans
 
 SNIPPET_CHARS = 220
 # Bodies longer than this are scanned only this far for matches: a bounded cost
@@ -47,6 +47,8 @@ def _collapse(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[
     Each span lies inside one word (it is a matched word), so it moves by the
     shift of the word that holds it.
     """
+    if " ".join(text.split()) == text:  # already single-spaced: nothing moves
+        return text, spans
     words = [(m.start(), m.end()) for m in _WORDS.finditer(text)]
     starts = [a for a, _ in words]
     shifts = []
@@ -79,10 +81,11 @@ def _matches(text: str, terms: Collection[str]) -> list[tuple[int, int, str]]:
     """(start, end, term) of the words of `text` whose term is in `terms`, in order."""
     if text.isascii() and all(t.isascii() and not is_stop_term(t) for t in terms):
         words = _candidate_words(terms)
+        # the word's term looked up directly: `term_of` differs only for stop words
+        # and CJK runs, neither of which is in these terms
+        term = term_cache().__getitem__
         return [
-            (m.start(), m.end(), t)
-            for m in words.finditer(text)
-            if (t := term_of(m.group())) in terms
+            (m.start(), m.end(), t) for m in words.finditer(text) if (t := term(m.group())) in terms
         ]
     stops = any(is_stop_term(t) for t in terms)
     found = [(s, e, t) for t, s, e in term_spans(text, stops) if t in terms]

@@ -132,6 +132,12 @@ class _TermCache(dict[str, str]):
 _TERMS = _TermCache()
 
 
+def term_cache() -> dict[str, str]:
+    """token -> its index term, as `term_of` looks it up (stop words as marked terms,
+    a CJK run as a marker): a dict, for loops that look up many words."""
+    return _TERMS
+
+
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
