@@ -19,6 +19,8 @@ from itertools import accumulate
 from pickle import loads
 from typing import Any
 
+from whoosh.reading import TermNotFound
+
 # A positional field's values are pickled at protocol 2 as one `_codecs.encode` call
 # each; the first call's GLOBAL opcode marks where the ids and weights end. Those are
 # ints and floats (opcodes K, M, J, G and their bytes): no 16 bytes of them can spell it.
@@ -90,17 +92,27 @@ def block_all(m: Any) -> tuple[Sequence[int], Sequence[float], Sequence[Any]]:
     return m._ids, m._weights, m._values
 
 
-def postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:
-    """All (doc numbers, term frequencies) of one term in one segment."""
-    m = reader.postings(fieldname, text)
+def postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]] | None:
+    """All (doc numbers, term frequencies) of one term in one segment, deleted documents
+    left out; None when the segment does not have the term."""
+    try:
+        m = reader.postings(fieldname, text)
+    except TermNotFound:
+        return None
     ids: list[int] = []
     weights: list[float] = []
+    deleted = None
+    if not bulk_readable(m) and getattr(m, "_exclude", False) and bulk_readable(m.child):
+        deleted, m = m._ids, m.child  # Whoosh's FilterMatcher over the deleted documents
     if bulk_readable(m):
         while m.is_active():
             got_ids, got_weights = block_ids_weights(m)
             ids.extend(got_ids)
             weights.extend(got_weights)
             m._next_block()
+        if deleted:
+            kept = [i for i, d in enumerate(ids) if d not in deleted]
+            ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
         return ids, weights
     while m.is_active():
         ids.append(m.id())

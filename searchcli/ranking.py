@@ -35,6 +35,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 from .postings import postings as _postings
+from .sums import Postings, add_into, field_sums, sum_at
 
 # Defaults; see README "Ranking". Tuned on SciFact's train split only.
 K1 = 1.6
@@ -250,8 +251,9 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
                     reader = leaf.reader()
                     docs: set[int] = set()
                     for f in self.fields:
-                        if f in leaf.schema and (f, text) in reader:
-                            got = self._postings[id(reader), f, text] = _postings(reader, f, text)
+                        got = _postings(reader, f, text) if f in leaf.schema else None
+                        if got is not None:
+                            self._postings[id(reader), f, text] = got
                             docs.update(got[0])
                     df += len(docs)
                 self._dfs[text] = df
@@ -273,50 +275,68 @@ class BM25FQuery(wq.Query):  # type: ignore[misc]
 
     def _score(self, searcher: Any, dfs: dict[str, int]) -> dict[int, float]:
         parent = searcher.get_parent()
-        reader = searcher.reader()
+        reader_id = id(searcher.reader())
         n_docs = parent.doc_count_all()
-        scores: dict[int, float] = {}
         found = sum(1 for t, _ in self.wterms if dfs[t])  # query words the index has
+        if self.require == ALL and found < len(self.wterms):
+            return {}
         sat = _saturations(searcher, self.fields)  # K1 / norm(doc), as a lookup
+        weights = [qf * idf(n_docs, dfs[t]) * (K1 + 1) * self.boost for t, qf in self.wterms]
+        if self.require == ALL:
+            return self._score_every(reader_id, weights, sat)
+        scores: dict[int, float] = {}
         having: list[set[int]] = []  # each word's documents
-        for text, qf in self.wterms:
-            tfs = self._term_frequencies(id(reader), text)
-            w = qf * idf(n_docs, dfs[text]) * (K1 + 1) * self.boost
-            if not scores:
-                scores = {doc: w * tf / (tf + sat[doc]) for doc, tf in tfs.items()}
-            else:
-                get = scores.get
-                scores.update(
-                    {doc: get(doc, 0.0) + w * tf / (tf + sat[doc]) for doc, tf in tfs.items()}
-                )
+        for (text, _), w in zip(self.wterms, weights, strict=True):
+            tfs = field_sums(self._fields_of(reader_id, text))
+            add_into(scores, {doc: w * tf / (tf + sat[doc]) for doc, tf in tfs.items()})
             having.append(set(tfs))
         if found < len(self.wterms):
-            return {} if self.require == ALL else scores
+            return scores
         every = set.intersection(*having) if having else set()
-        complete = [d for d in scores if d in every]  # in the order the scores were met
-        self.complete += len(complete)
-        if self.require == ALL:
-            return {d: scores[d] for d in complete}
+        self.complete += len(every)  # each has every word, so each has a score
         bonus = self.every_word_bonus(n_docs)
         if bonus:
-            for d in complete:
+            for d in every:
                 scores[d] += bonus
         return scores
 
-    def _term_frequencies(self, reader_id: int, text: str) -> dict[int, float]:
-        """doc -> the word's weighted frequency over the fields, in one segment."""
-        tfs: dict[int, float] = {}
+    def _score_every(
+        self, reader_id: int, weights: list[float], sat: dict[int, float]
+    ) -> dict[int, float]:
+        """`_score` when a document must have every word: only those are scored, each
+        as the loop over all the postings would (the same sums in the same order)."""
+        per_word = [
+            [(w, dict(zip(*got, strict=True))) for w, got in self._fields_of(reader_id, t)]
+            for t, _ in self.wterms
+        ]
+        docs = [set().union(*(tfs.keys() for _, tfs in fields)) for fields in per_word]
+        every = set.intersection(*docs) if docs else set()
+        if not every:
+            return {}
+        # in the order the loop over all postings met them: the first word's fields in turn
+        first = dict.fromkeys(d for _, tfs in per_word[0] for d in tfs)
+        scores: dict[int, float] = {}
+        for d in first:
+            if d not in every:
+                continue
+            score = None
+            for w, fields in zip(weights, per_word, strict=True):
+                tf = sum_at(fields, d)
+                assert tf is not None  # d has every word
+                part = w * tf / (tf + sat[d])
+                score = part if score is None else score + part
+            scores[d] = score  # type: ignore[assignment]
+        self.complete += len(scores)
+        return scores
+
+    def _fields_of(self, reader_id: int, text: str) -> list[tuple[float, Postings]]:
+        """(field weight, postings) of the word in each field that has it, in one segment."""
+        found = []
         for f in self.fields:
             got = self._postings.get((reader_id, f, text))
-            if got is None:
-                continue
-            weight = FIELD_WEIGHTS.get(f, 1.0)
-            if not tfs:  # the first field met: no sums to make
-                tfs = dict(zip(got[0], [weight * tf for tf in got[1]], strict=True))
-                continue
-            get = tfs.get
-            tfs.update({doc: get(doc, 0.0) + weight * tf for doc, tf in zip(*got, strict=True)})
-        return tfs
+            if got is not None:
+                found.append((FIELD_WEIGHTS.get(f, 1.0), got))
+        return found
 
     def every_word_bonus(self, n_docs: int) -> float:
         """What a document with every word gets added in the all-first mode, to rank
