@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import matching
 from whoosh import query as wq
 
-from .postings import block_ids_weights, bulk_readable
+from .postings import block_ids_weights, bulk_readable, unwrap
 from .ranking import BM25FQuery, ScoredMatcher
 
 # The search context's attribute with the doc numbers a phrase can still match.
@@ -121,11 +121,14 @@ class ExactPhrase(wq.Phrase):  # type: ignore[misc]
             if (fieldname, text) not in reader:
                 return matching.NullMatcher()
             texts.append(text)
-        ms = [reader.postings(fieldname, text) for text in texts]
-        if not all(bulk_readable(m) for m in ms):
+        ms = [unwrap(reader.postings(fieldname, text)) for text in texts]
+        if not all(bulk_readable(m) for m, _ in ms):
             return super().matcher(searcher, context)
-        read = [_Word(m) for m in ms]
+        read = [_Word(m) for m, _ in ms]
         common = read[0].docs()
+        deleted = ms[0][1]  # the same for every term of the segment
+        if deleted:
+            common.difference_update(deleted)
         within = getattr(context, WITHIN, None)  # set by an And above: see WithinAnd
         if within is not None:
             common.intersection_update(within)

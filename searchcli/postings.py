@@ -92,6 +92,14 @@ def block_all(m: Any) -> tuple[Sequence[int], Sequence[float], Sequence[Any]]:
     return m._ids, m._weights, m._values
 
 
+def unwrap(m: Any) -> tuple[Any, Any]:
+    """(the matcher to read, the doc numbers to leave out): a segment with deleted
+    documents wraps its block matcher in Whoosh's FilterMatcher, which skips them."""
+    if not bulk_readable(m) and getattr(m, "_exclude", False) and bulk_readable(m.child):
+        return m.child, m._ids
+    return m, None
+
+
 def postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]] | None:
     """All (doc numbers, term frequencies) of one term in one segment, deleted documents
     left out; None when the segment does not have the term."""
@@ -101,9 +109,7 @@ def postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[fl
         return None
     ids: list[int] = []
     weights: list[float] = []
-    deleted = None
-    if not bulk_readable(m) and getattr(m, "_exclude", False) and bulk_readable(m.child):
-        deleted, m = m._ids, m.child  # Whoosh's FilterMatcher over the deleted documents
+    m, deleted = unwrap(m)
     if bulk_readable(m):
         while m.is_active():
             got_ids, got_weights = block_ids_weights(m)
