@@ -8,6 +8,7 @@ exactly every hit plus its duplicates.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
 Ranked = tuple[float, int]  # (score, document number)
@@ -28,6 +29,9 @@ class Groups:
             for d in docs:
                 self.group_of[d] = len(self.members)
             self.members.append(docs)
+        # every member once, in one group: then `stories` can count through group_of
+        self._members = frozenset(self.group_of)
+        self._each_once = len(self._members) == sum(map(len, self.members))
 
     def story(self, docnum: int) -> int:
         """A key the documents of one story share: its group's first member, else itself."""
@@ -59,6 +63,9 @@ class Groups:
 
     def stories(self, total: int, matched: Collection[int]) -> int:
         """How many stories `total` matching documents are, copies counted once."""
+        if self._each_once:  # the matching members, counted by group in C
+            hits = Counter(map(self.group_of.__getitem__, self._members.intersection(matched)))
+            return total - sum(n - 1 for n in hits.values() if n > 1)
         for docs in self.members:
             found = sum(1 for d in docs if d in matched)
             if found > 1:

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from searchcli import Searcher, build_index, highlight, phrases, postings, ranking, update_index
+from searchcli.folding import Groups
 from searchcli.phrases import ExactPhrase, WithinAnd
 from searchcli.ranking import ALL, ANY, FIRST, K1, BM25FQuery, _length_norm, idf
 from searchcli.schema import index_terms, term_of
@@ -307,3 +308,22 @@ def test_collapse_joins_words_by_one_space(text: str) -> None:
     body, moved = highlight._collapse(text, spans)
     assert body == " ".join(text[a:b] for a, b in words)
     assert [body[a:b] for a, b in moved] == [text[a:b] for a, b in spans]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 50), min_size=2, max_size=5), max_size=8),
+    st.sets(st.integers(0, 50)),
+)
+def test_stories_count_each_group_once(groups: list[list[int]], matched: set[int]) -> None:
+    """Folding's story count against the plain loop over every group (groups that
+    share a document, or list one twice, take the plain loop themselves)."""
+    g = Groups(groups)
+    total = len(matched)
+    want = total
+    for docs in g.members:
+        found = sum(1 for d in docs if d in matched)
+        if found > 1:
+            want -= found - 1
+    assert g.stories(total, matched) == want
+    assert g.stories(total, dict.fromkeys(matched).keys()) == want
