@@ -28,7 +28,7 @@ from _corpus import default_data_dir  # noqa: E402
 from searchcli import notices  # noqa: E402
 from searchcli.documents import parse_file, walk  # noqa: E402
 from searchcli.models import Document  # noqa: E402
-from searchcli.notices import Tally  # noqa: E402
+from searchcli.noticetally import Tally  # noqa: E402
 
 
 def documents(paths: list[str]) -> list[Document]:
@@ -70,13 +70,13 @@ def measure(name: str, paths: list[str], examples: int) -> dict[str, object]:
             removed.update(" ".join(text.split())[:100] for _, text in found)
     notice_seconds = time.process_time() - started
     sidecar = json.dumps(
-        {"docs": {i: [0, " ".join(fps)] for i, (_, fps) in tally.docs.items()}},
+        {"docs": {i: [0, " ".join(fps)] for i, _, fps in tally.items()}},
         separators=(",", ":"),
     )
     figures: dict[str, object] = {
         "input": name,
         "documents": len(docs),
-        "in tally": len(tally.docs),
+        "in tally": len(tally),
         "edge notices": edge,
         "repeated removed": repeated,
         "documents touched": touched,

@@ -37,7 +37,6 @@ import hashlib
 import math
 import os
 import re
-from collections import Counter
 from collections.abc import Container
 from typing import Any
 from urllib.parse import urlsplit
@@ -258,42 +257,3 @@ def group_of(source: str, path: str) -> str:
 def threshold(group_size: int) -> int:
     """How many documents of a group must hold a paragraph for it to be common."""
     return max(MIN_DOCS, math.ceil(MIN_SHARE * group_size))
-
-
-class Tally:
-    """Documents, and how many of them hold each fingerprint, per group."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, tuple[str, list[str]]] = {}  # id -> (group, fingerprints)
-        self.counts: dict[str, Counter[str]] = {}
-        self.sizes: Counter[str] = Counter()
-
-    def add(self, doc_id: str, group: str, fps: list[str]) -> None:
-        self.remove(doc_id)
-        if not fps:
-            return
-        self.docs[doc_id] = (group, fps)
-        self.sizes[group] += 1
-        self.counts.setdefault(group, Counter()).update(fps)
-
-    def remove(self, doc_id: str) -> None:
-        entry = self.docs.pop(doc_id, None)
-        if entry is None:
-            return
-        group, fps = entry
-        self.sizes[group] -= 1
-        counts = self.counts[group]
-        counts.subtract(fps)
-        for fp in fps:
-            if counts[fp] <= 0:
-                del counts[fp]
-        if self.sizes[group] <= 0:
-            del self.sizes[group], self.counts[group]
-
-    def common(self, group: str) -> frozenset[str]:
-        """The fingerprints that are boilerplate in this group."""
-        counts = self.counts.get(group)
-        if not counts:
-            return frozenset()
-        need = threshold(self.sizes[group])
-        return frozenset(fp for fp, c in counts.items() if c >= need)

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from . import notices, store
-from .notices import Tally
+from .noticetally import Tally
 
 SIDECAR_VERSION = 1
 
@@ -50,9 +50,11 @@ class NoticeSync:
 
     def __init__(self, data_dir: str, tally: Tally | None = None) -> None:
         self.data_dir = data_dir
-        self.tally = tally or Tally()
+        self.tally = Tally() if tally is None else tally
         self.before: dict[str, frozenset[str]] = {}  # group -> common set at start
-        self.written: set[str] = set()  # ids this run writes or deletes
+        # ids this run writes or deletes: only a run on top of an index needs them (to
+        # tell which of its documents to re-index), so a rebuild keeps none
+        self.written: set[str] | None = None if tally is None else set()
         self._spill: IO[bytes] | None = None
         # the held-back documents of JSON files' groups, written when their file is read
         self._file_spills: dict[str, IO[bytes]] = {}
@@ -69,16 +71,20 @@ class NoticeSync:
         return cls(data_dir, tally)
 
     def save(self, generation: int) -> None:
+        """Write the tally as `notices-G.json`, a document at a time (the whole record
+        as one string would take a few hundred bytes a document at once)."""
         groups: dict[str, int] = {}
-        docs = {
-            doc_id: [groups.setdefault(group, len(groups)), " ".join(fps)]
-            for doc_id, (group, fps) in self.tally.docs.items()
-        }
-        record = {"version": SIDECAR_VERSION, "groups": list(groups), "docs": docs}
-        # ASCII: an id from an undecodable file name holds lone surrogates, which JSON
-        # escapes and reads back as they were
-        text = json.dumps(record, separators=(",", ":"))
-        store.write_atomic(sidecar_path(self.data_dir, generation), text)
+        with store.atomic_file(sidecar_path(self.data_dir, generation)) as f:
+            # ASCII: an id from an undecodable file name holds lone surrogates, which
+            # JSON escapes and reads back as they were
+            f.write(b'{"docs":{')
+            for n, (doc_id, group, fps) in enumerate(self.tally.items()):
+                number = groups.setdefault(group, len(groups))
+                line = f'{"," if n else ""}{json.dumps(doc_id)}:[{number},"{" ".join(fps)}"]'
+                f.write(line.encode("ascii"))
+            groups_text = json.dumps(list(groups), separators=(",", ":"))
+            tail = f'}},"groups":{groups_text},"version":{SIDECAR_VERSION}}}'
+            f.write(tail.encode("ascii"))
 
     def prune(self, generation: int) -> None:
         keep = os.path.basename(sidecar_path(self.data_dir, generation))
@@ -95,10 +101,11 @@ class NoticeSync:
 
     def forget(self, doc_id: str) -> None:
         """A document this run deletes."""
-        self.written.add(doc_id)
-        entry = self.tally.docs.get(doc_id)
-        if entry is not None:
-            self._touch(entry[0])
+        if self.written is not None:
+            self.written.add(doc_id)
+        group = self.tally.group(doc_id)
+        if group is not None:
+            self._touch(group)
             self.tally.remove(doc_id)
 
     def add(self, writer: Any, fields: dict[str, Any], update: bool = False) -> None:
@@ -134,6 +141,8 @@ class NoticeSync:
             for fields, _, update in _replay(spill):
                 stored_fields(fields, common)
                 (writer.update_document if update else writer.add_document)(**fields)
+        if group.startswith(notices.FILE_GROUP):
+            self.tally.freeze(group)  # no other file adds to it: its counts can go
 
     def _held_back(self) -> Iterator[tuple[dict[str, Any], str, bool]]:
         spills = list(self._file_spills.values())
@@ -154,10 +163,11 @@ class NoticeSync:
         flipped = {g: self.before[g] ^ after[g] for g in after if self.before[g] != after[g]}
         if not flipped or ix is None:
             return 0
+        written = self.written or set()
         stale = [
             doc_id
-            for doc_id, (group, fps) in self.tally.docs.items()
-            if group in flipped and doc_id not in self.written and flipped[group].intersection(fps)
+            for doc_id, group, fps in self.tally.items()
+            if group in flipped and doc_id not in written and flipped[group].intersection(fps)
         ]
         return _reindex(writer, ix, stale, self.tally, after)
 
@@ -192,7 +202,7 @@ def _reindex(
             fields = dict(searcher.stored_fields(docnum))
             old = (fields.get("body") or "", fields.get("notices") or [])
             fields["body"] = notices.restore(*old)
-            stored_fields(fields, common[tally.docs[doc_id][0]])
+            stored_fields(fields, common[str(tally.group(doc_id))])
             if (fields["body"], fields["notices"]) == old:
                 continue
             writer.delete_by_term("id", doc_id)
@@ -210,7 +220,7 @@ def read_sidecar(path: str) -> Tally | None:
         groups = record["groups"]
         tally = Tally()
         for doc_id, (gi, fps) in record["docs"].items():
-            tally.add(doc_id, groups[gi], fps.split())
+            tally.load(doc_id, groups[gi], fps.split())
         return tally
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
@@ -226,7 +236,7 @@ def check_sidecar(data_dir: str, generation: int, ids: set[str]) -> tuple[set[st
             "counts repeated paragraphs again from the stored documents"
         )
         return set(), note
-    return set(tally.docs) - ids, None
+    return set(tally.ids()) - ids, None
 
 
 def tally_from_index(ix: Any) -> Tally:
@@ -238,5 +248,5 @@ def tally_from_index(ix: Any) -> Tally:
             fps = notices.fingerprints(notices.split(body)[0])
             if fps:
                 group = notices.group_of(fields.get("source") or "", fields.get("path") or "")
-                tally.add(fields.get("id", ""), group, fps)
+                tally.load(fields.get("id", ""), group, fps)
     return tally
