@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 GROUPS_PREFIX = "groups-"
 DOCNUMS_PREFIX = "docnums-"
 SIGNATURES_PREFIX = "neardup-"
-_BATCH = 4096  # documents hashed at a time
+# Words hashed at a time: hashing takes about 80 bytes a word of short-lived numpy arrays
+# (20 MB at this size), which the allocator does not always give back to the system.
+_BATCH_WORDS = 1 << 18
 
 # (id, title, body) of every stored document: for an index without signatures
 StoredDocuments = Callable[[], Iterable[tuple[str, str, str]]]
@@ -97,10 +99,11 @@ class DupTracker:
     """The signatures of one indexing run: the previous generation's, plus and minus
     the documents the run adds and removes; written with the run's commit.
 
-    Memory stays near the signatures' own size (256 bytes a document): a document
-    waiting to be hashed is held as its words' hashes, a hashed batch stays one
-    array, and `write` gathers the live rows into the final array block by block,
-    letting each block go once copied."""
+    Signatures (256 bytes a document) are not kept in memory: a document waiting to
+    be hashed is held as its words' hashes, each hashed batch is appended to a
+    temporary file beside the index (sigfile.Spill), and `write` groups and writes
+    the live rows from there, a piece at a time (sigfile.Sorted). What stays is an
+    id's row number in that file."""
 
     def __init__(
         self,
@@ -113,10 +116,12 @@ class DupTracker:
         self._hasher: Any = None
         self._previous = previous  # (data folder, generation) to start from
         self._stored = stored
-        self._blocks: list[Any] = []  # signature arrays: the previous generation's, then batches
-        # live id -> its block << 32 | its row there (an int: a tuple would take twice the room)
-        self._rows: dict[str, int] | None = None
+        # where the signatures wait: beside the index (set by the run once it has a folder)
+        self.spill_dir: str | None = previous[0] if previous else None
+        self._spill: Any = None  # sigfile.Spill, made for the first row
+        self._rows: dict[str, int] | None = None  # live id -> its row in the spill
         self._pending: dict[str, Any] = {}  # id -> its words' hashes, waiting to be hashed
+        self._pending_words = 0
 
     # -- the previous generation --------------------------------------------------
 
@@ -139,8 +144,9 @@ class DupTracker:
                         self._queue(doc_id, title, body)
                 elif loaded is not None:
                     ids, sigs = loaded
-                    self._blocks.append(sigs)
-                    self._rows.update(zip(ids, range(len(ids)), strict=True))
+                    first = self._spilled(sigs)
+                    del sigs
+                    self._rows.update(zip(ids, range(first, first + len(ids)), strict=True))
         return self._rows
 
     def _load(self, data_dir: str, generation: int) -> tuple[list[str], np.ndarray] | None:
@@ -184,55 +190,55 @@ class DupTracker:
             if self._hasher is None:
                 self._hasher = self._nd.Hasher()
             self._pending[doc_id] = self._hasher.hashes(words)
-            if len(self._pending) >= _BATCH:
+            self._pending_words += len(words)
+            if self._pending_words >= _BATCH_WORDS:
                 self._flush()
 
     def _flush(self) -> None:
         if not self._pending:
             return
         sigs = self._hasher.signatures_of(list(self._pending.values()))
-        block = len(self._blocks)
-        self._blocks.append(sigs)
+        first = self._spilled(sigs)
         rows = self._live()
-        rows.update((doc_id, block << 32 | i) for i, doc_id in enumerate(self._pending))
+        rows.update((doc_id, first + i) for i, doc_id in enumerate(self._pending))
         self._pending = {}
+        self._pending_words = 0
+
+    def _spilled(self, sigs: np.ndarray) -> int:
+        """Append signature rows to the spill; the number of the first."""
+        if self._spill is None:
+            from .sigfile import Spill
+
+            self._spill = Spill(self.spill_dir)
+        return int(self._spill.append(sigs))
 
     # -- writing ------------------------------------------------------------------
-
-    def _gather(self, ids: list[str]) -> np.ndarray:
-        """The signatures of `ids`, a row each; each block is dropped once copied."""
-        import numpy as np
-
-        rows = self._live()
-        where = np.fromiter(map(rows.__getitem__, ids), dtype=np.int64, count=len(ids))
-        blocks, offsets = where >> 32, where & 0xFFFFFFFF
-        sigs = np.empty((len(ids), self._nd.NUM_PERM), dtype=np.uint16)
-        order = np.argsort(blocks, kind="stable")
-        bounds = np.searchsorted(blocks[order], np.arange(len(self._blocks) + 1))
-        for block in range(len(self._blocks)):
-            at = order[bounds[block] : bounds[block + 1]]
-            sigs[at] = self._blocks[block][offsets[at]]
-            self._blocks[block] = None
-        self._blocks = [sigs]
-        self._rows = dict(zip(ids, range(len(ids)), strict=True))
-        return sigs
 
     def write(self, data_dir: str, generation: int) -> None:
         """Group every live document and write both files for `generation`."""
         import numpy as np
 
+        from .sigfile import Sorted
+
         self._live()  # an index without signatures queues its stored documents here
         self._flush()
-        ids = sorted(self._live())
-        sigs = self._gather(ids)
-        groups = self._nd.group_ids(ids, sigs)
-        with atomic_file(signatures_path(data_dir, generation)) as f:
-            np.savez(
-                f,
-                ids=np.frombuffer(json.dumps(ids).encode("ascii"), dtype=np.uint8),
-                sigs=sigs,
-                params=np.array(self._params()),
-            )
+        rows = self._live()
+        ids = sorted(rows)
+        where = np.fromiter(map(rows.__getitem__, ids), dtype=np.int64, count=len(ids))
+        if self._spill is None:
+            self._spilled(np.empty((0, self._nd.NUM_PERM), dtype=np.uint16))
+        ordered = Sorted(self._spill, where, self.spill_dir or data_dir)
+        del where
+        try:
+            groups = [[ids[i] for i in group] for group in ordered.group_rows()]
+            members = {
+                "ids": np.frombuffer(json.dumps(ids).encode("ascii"), dtype=np.uint8),
+                "params": np.array(self._params()),
+            }
+            with atomic_file(signatures_path(data_dir, generation)) as f:
+                ordered.write_npz(f, members)
+        finally:
+            ordered.close()
         # ASCII, so that ids holding a file name's undecodable bytes (lone surrogates)
         # are written as \udcXX escapes and read back as they were
         text = json.dumps({"groups": groups}, separators=(",", ":"))

@@ -256,6 +256,7 @@ def _rebuild_locked(run: _Run) -> IndexReport:
         files = run.walk()
         writer = open_writer(ix, sum(sf.size for sf in files))
         run.notices = NoticeSync(data_dir)
+        run.dups.spill_dir = data_dir  # signatures wait on the index's disk, not in memory
         try:
             manifest = store.Manifest(
                 SCHEMA_VERSION, roots=list(run.file_paths), choice=run.choice.to_dict()

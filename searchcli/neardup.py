@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class _WordHashes(dict[str, int]):
 
     def __missing__(self, word: str) -> int:
         value = zlib.crc32(word.encode("utf-8", "surrogatepass"))
-        if len(self) < 200_000:  # about 25 MB; numbers and names beyond are hashed each time
+        if len(self) < 50_000:  # about 6 MB; rarer words, numbers and names are hashed each time
             self[word] = value
         return value
 
@@ -167,16 +167,27 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float((a == b).mean())
 
 
-def _candidate_pairs(sigs: np.ndarray) -> np.ndarray:
-    """(i, j) row pairs, i < j, that share at least one band: an (n, 2) array."""
+def band_keys(sigs: np.ndarray, band: int) -> np.ndarray:
+    """One uint64 key a row for the values of `band` (rows of a whole or partial array)."""
     import numpy as np
 
-    n = len(sigs)
+    cols = sigs[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
+    return (cols * _constants(ROWS, 4)[None, :]).sum(axis=1, dtype=np.uint64)
+
+
+def _candidate_pairs(sigs: np.ndarray) -> np.ndarray:
+    """(i, j) row pairs, i < j, that share at least one band: an (n, 2) array."""
+    return candidate_pairs(len(sigs), lambda band: band_keys(sigs, band))
+
+
+def candidate_pairs(n: int, keys_of: Callable[[int], np.ndarray]) -> np.ndarray:
+    """`_candidate_pairs` of n rows whose band keys `keys_of(band)` gives, a band at a
+    time (signatures kept on disk give them without being read into memory whole)."""
+    import numpy as np
+
     found = []
-    mix = _constants(ROWS, 4)
     for band in range(BANDS):
-        cols = sigs[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
-        keys = (cols * mix[None, :]).sum(axis=1, dtype=np.uint64)
+        keys = keys_of(band)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
@@ -195,12 +206,23 @@ def _candidate_pairs(sigs: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate(found).astype(np.int64), axis=0)
 
 
+def agreement(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The share of values on which the signatures of each (i, j) row pair agree."""
+    return (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
+
+
 def similar_pairs(sigs: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
     """Row pairs whose signatures agree on at least `threshold` of their values."""
-    pairs = _candidate_pairs(sigs)
+    return kept_pairs(_candidate_pairs(sigs), lambda pairs: agreement(sigs, pairs), threshold)
+
+
+def kept_pairs(
+    pairs: np.ndarray, agree_of: Callable[[np.ndarray], np.ndarray], threshold: float = THRESHOLD
+) -> list[tuple[int, int, float]]:
+    """The candidate `pairs` whose agreement (`agree_of(pairs)`) reaches `threshold`."""
     if not len(pairs):
         return []
-    agree = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
+    agree = agree_of(pairs)
     keep = agree >= threshold
     return [(int(i), int(j), float(s)) for (i, j), s in zip(pairs[keep], agree[keep], strict=True)]
 

@@ -218,13 +218,13 @@ def test_a_search_never_imports_numpy(tmp_path: Path) -> None:
 def test_signatures_gathered_from_many_batches_group_as_one_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Batches of two documents, some replaced or removed after hashing: the written
+    """A batch for each document, some replaced or removed after hashing: the written
     signatures are those of one batch of the live documents, row for row."""
     from searchcli.models import Document
 
     recs = records()
     docs = [Document(id=r["id"], title=r["title"], body=r["body"], source="") for r in recs]
-    monkeypatch.setattr(dupstore, "_BATCH", 2)
+    monkeypatch.setattr(dupstore, "_BATCH_WORDS", 1)
     tracker = dupstore.DupTracker()
     for doc in docs:
         tracker.add(doc)
