@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import gc
 import multiprocessing.util
 import os
 import queue
@@ -36,7 +37,7 @@ from .errors import IndexWriteError
 
 # Whoosh's in-memory posting buffer a process, before it spills to a sorted run.
 LIMITMB_SINGLE = 128
-LIMITMB_WORKER = 48
+LIMITMB_WORKER = 32  # each of two workers (48 gave the same worker sizes at 50k documents)
 # Whoosh records, per block of postings, the shortest and longest field holding the
 # term, looking up a document's field length for every posting it writes: about a
 # tenth of a build. Only its pruning of weak matches reads them, where a missing
@@ -144,8 +145,15 @@ def _start_worker(new_task: Any) -> Any:
     """Fork a worker with SIGINT and SIGTERM blocked: until its fork hook has
     given them their default action, a Ctrl-C would raise KeyboardInterrupt in
     it, traceback and all."""
-    with _stop_signals_held():
-        return new_task()
+    # The parent's objects move out of the collector's reach first: a worker's garbage
+    # collections would otherwise write to every one of them, copying the pages they
+    # share with the parent (tens of MB a worker).
+    gc.freeze()
+    try:
+        with _stop_signals_held():
+            return new_task()
+    finally:
+        gc.unfreeze()
 
 
 def _put_interruptibly(writer: Any, put: Any, item: Any) -> None:
