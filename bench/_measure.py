@@ -6,6 +6,15 @@ Each process's own high-water mark (VmHWM) catches a spike between two polls;
 the figure is the larger of the two. `ru_maxrss` from wait4 is not used: on
 Linux a child's figure starts from the size of the benchmark process it was
 forked from, so it is wrong for small children of a large parent.
+
+A sum of RSS counts twice the pages a forked worker still shares with its
+parent (the interpreter, the modules, whatever the parent held when it forked):
+it overstates what the tree takes. The proportional set size (Pss, from
+/proc/PID/smaps_rollup) splits each shared page between the processes sharing
+it, so the tree's Pss sum is the memory the tree really takes; `run_tree`
+reports its peak beside the RSS figure. CPU seconds (user + system, the child
+and the descendants it waited for, from wait4) say more than wall time on a
+shared machine.
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ class Run:
     stdout: bytes
     stderr: bytes
     first_line_seconds: float | None = None  # when the first line of stdout arrived
+    peak_pss: int = 0  # bytes, whole process tree, shared pages split (run_tree only)
+    cpu_seconds: float | None = None  # user + system, with waited-for descendants
 
 
 def _parents() -> dict[int, int]:
@@ -49,45 +60,64 @@ def _parents() -> dict[int, int]:
     return out
 
 
-def _memory(pid: int) -> tuple[int, int]:
-    """(current RSS, peak RSS) of one process in bytes; (0, 0) once it is gone."""
-    rss = hwm = 0
+def _kib(line: str) -> int:
+    return int(line.split()[1]) * 1024
+
+
+def _memory(pid: int) -> tuple[int, int, int]:
+    """(current RSS, peak RSS, current Pss) of one process in bytes; 0s once it is gone."""
+    rss = hwm = pss = 0
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                rss = int(line.split()[1]) * 1024
+                rss = _kib(line)
             elif line.startswith("VmHWM:"):
-                hwm = int(line.split()[1]) * 1024
+                hwm = _kib(line)
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = _kib(line)
     except (OSError, ValueError):
         pass
-    return rss, hwm
+    return rss, hwm, pss
 
 
-def tree_rss(root: int) -> tuple[int, int]:
-    """(RSS of `root` and all its descendants, largest single-process peak), in bytes."""
+def tree_memory(root: int) -> tuple[int, int, int]:
+    """(RSS of `root` and all its descendants, largest single-process peak, Pss of the
+    tree), in bytes."""
     children: dict[int, list[int]] = {}
     for pid, ppid in _parents().items():
         children.setdefault(ppid, []).append(pid)
-    total = largest = 0
+    total = largest = pss = 0
     todo = [root]
     while todo:
         pid = todo.pop()
-        rss, hwm = _memory(pid)
+        rss, hwm, share = _memory(pid)
         total += rss
+        pss += share
         largest = max(largest, hwm)
         todo.extend(children.get(pid, ()))
-    return total, largest
+    return total, largest, pss
 
 
-def _reap(proc: subprocess.Popen[bytes]) -> tuple[int, int]:
-    """Poll the tree until the child exits; return (returncode, peak tree RSS)."""
-    peak = 0
+@dataclass
+class _Reaped:
+    returncode: int
+    peak_rss: int
+    peak_pss: int
+    cpu_seconds: float
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> _Reaped:
+    """Poll the tree until the child exits."""
+    peak = peak_pss = 0
     while True:
-        pid, status = os.waitpid(proc.pid, os.WNOHANG)
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, peak
-        peak = max(peak, *tree_rss(proc.pid))
+            cpu = usage.ru_utime + usage.ru_stime
+            return _Reaped(proc.returncode, peak, peak_pss, cpu)
+        rss, hwm, pss = tree_memory(proc.pid)
+        peak, peak_pss = max(peak, rss, hwm), max(peak_pss, pss)
         time.sleep(POLL_SECONDS)
 
 
@@ -112,11 +142,19 @@ def run_tree(
                 inp.seek(0)
             start = time.perf_counter()
             proc = subprocess.Popen(cmd, stdin=inp, stdout=out, stderr=err, env=env, cwd=cwd)
-            code, peak = _reap(proc)
+            reaped = _reap(proc)
             seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        return Run(seconds, peak, code, out.read(), err.read())
+        return Run(
+            seconds,
+            reaped.peak_rss,
+            reaped.returncode,
+            out.read(),
+            err.read(),
+            peak_pss=reaped.peak_pss,
+            cpu_seconds=reaped.cpu_seconds,
+        )
 
 
 def run_piped(cmd: list[str], *, env: dict[str, str] | None = None) -> Run:

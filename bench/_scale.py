@@ -14,7 +14,9 @@ stories of the news set stay near-duplicates of each other in every copy: the
 number of groups grows with the corpus, as in a bigger real collection. The
 vocabulary does not grow (a real corpus's would, more slowly than its size).
 
-For each size the table shows build time, peak memory (process tree), index size,
+For each size the table shows build time (wall and CPU seconds), peak memory (the
+process tree's RSS summed, and its proportional set size, which counts the pages a
+forked worker shares with the indexer once: see _measure.py), index size,
 warm query p50/p95 and the cold piped query (median), each beside FTS5; ripgrep's
 cold query over the same documents as .txt files; the postings the queries read
 (the sum of the document frequencies of their terms, from the index); and the
@@ -156,7 +158,9 @@ def _n(x: float | None) -> str:
 
 COLUMNS = [
     ("build_s", "build s"),
+    ("build_cpu_s", "build CPU s"),
     ("build_peak_mb", "build peak MB"),
+    ("build_pss_mb", "build peak PSS MB"),
     ("size_mb", "index MB"),
     ("warm_p50_ms", "warm p50 ms"),
     ("warm_p95_ms", "warm p95 ms"),
@@ -193,7 +197,8 @@ def growth(small: dict[str, Any], large: dict[str, Any]) -> str:
     parts = [
         f"From {small['documents']:,} to {large['documents']:,} documents ({docs:.2f}x):",
         f"build {ratio(s, 'build_s')} (FTS5 {ratio('fts5', 'build_s')}),",
-        f"peak memory {ratio(s, 'build_peak_mb')},",
+        f"build CPU {ratio(s, 'build_cpu_s')} (FTS5 {ratio('fts5', 'build_cpu_s')}),",
+        f"peak memory {ratio(s, 'build_peak_mb')} (PSS {ratio(s, 'build_pss_mb')}),",
         f"index {ratio(s, 'size_mb')},",
         f"postings read {ratio(s, 'postings')},",
         f"warm p50 {ratio(s, 'warm_p50_ms')} / p95 {ratio(s, 'warm_p95_ms')}",

@@ -189,6 +189,7 @@ class Phases:
             run = engine.build()
             if run is not None:
                 self.figs[name].update(build_s=run.seconds, build_peak_mb=run.peak_rss / MB)
+                self.figs[name].update(build_pss_mb=run.peak_pss / MB, build_cpu_s=run.cpu_seconds)
             self.figs[name]["size_mb"] = engine.size() / MB
 
         self._each("build", one)
@@ -274,6 +275,8 @@ class Row:
 ROWS = [
     ("build_s", "build from JSON lines", "s", "ratio", 5.0),
     ("build_peak_mb", "build peak memory (process tree)", "MB", "max", 400.0),
+    ("build_pss_mb", "build peak memory (tree, shared pages once)", "MB", "max", 400.0),
+    ("build_cpu_s", "build CPU (user + system)", "s", "", None),
     ("size_mb", "index size", "MB", "ratio", 1.5),
     ("warm_p50_ms", "warm query p50, with snippets", "ms", "ratio", 3.0),  # issue 11
     ("warm_p95_ms", "warm query p95, with snippets", "ms", "ratio", 4.0),
