@@ -148,3 +148,64 @@ def test_the_sidecar_is_the_record_it_always_was(tmp_path: Path) -> None:
         "groups": [],
         "docs": {},
     }
+
+
+# -- through indexing runs -------------------------------------------------------------------
+
+
+def sidecar_docs(ix: Path) -> dict[str, tuple[str, str]]:
+    (path,) = ix.glob("data-*/notices-*.json")
+    record = json.loads(path.read_text())
+    return {i: (record["groups"][g], fps) for i, (g, fps) in record["docs"].items()}
+
+
+def test_incremental_runs_over_json_files_end_as_a_rebuild(tmp_path: Path) -> None:
+    """JSON files (a group each, frozen when the file ends), records with URL sources (a
+    host's group across files) and a folder of text files come and go; after every run
+    the stored bodies, notices and the saved tally are those of a rebuild."""
+    from test_notices import PLEA, QUOTE, stored
+
+    from searchcli import build_index, update_index
+
+    rng = random.Random(11)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shared = [PLEA, QUOTE, "Sign up for the morning briefing in your inbox every day."]
+    huge = "\n\n".join(f"Paragraph {k} of a very long report on the harbour." for k in range(3000))
+
+    def record(name: str, i: int) -> dict[str, str]:
+        parts = [f"Own text {name} {i} about the river and the quay."]
+        parts += [p for j, p in enumerate(shared) if rng.random() < 0.5 or (i + j) % 3 == 0]
+        parts.append(f"Closing line {i} of {name}.")
+        rng.shuffle(parts)
+        body = "" if i == 7 else huge if i == 6 else "\n\n".join(parts)
+        rec = {"id": f"{name}-{i}", "title": f"T {name} {i}", "body": body}
+        if i % 4 == 1:
+            rec["url"] = f"https://example.org/{name}/{i}"
+        return rec
+
+    def write(name: str) -> None:
+        if name.endswith(".jsonl"):
+            recs = [record(name, i) for i in range(rng.randrange(3, 9))]
+            text = "".join(json.dumps(r) + "\n" for r in recs)
+        else:
+            text = "\n\n".join(p for p in [f"Own {name}.", *shared] if rng.random() < 0.6)
+        (folder / name).write_text(text, encoding="utf-8")
+
+    names = [f"f{k}.jsonl" for k in range(5)] + [f"t{k}.txt" for k in range(5)]
+    removed = 0
+    for step in range(8):
+        for name in rng.sample(names, 4):
+            path = folder / name
+            if path.exists() and rng.random() < 0.4:
+                path.unlink()
+            else:
+                write(name)
+        ix, fresh = tmp_path / "ix", tmp_path / f"fresh{step}"
+        (build_index if step == 0 else update_index)([str(folder)], str(ix))
+        build_index([str(folder)], str(fresh))
+        docs = stored(ix)
+        assert docs == stored(fresh), f"step {step}"
+        assert sidecar_docs(ix) == sidecar_docs(fresh), f"step {step}"
+        removed += sum(1 for _, found in docs.values() if found)
+    assert removed  # the runs did take common paragraphs out
