@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _cold  # noqa: E402
 import _fts5  # noqa: E402
+import _recoll  # noqa: E402
 import _rg  # noqa: E402
 import _searchcli  # noqa: E402
 import _serve  # noqa: E402
@@ -386,7 +387,9 @@ def run(data: Path, settings: Settings, work: Path, names: set[str]) -> tuple[Fi
         assert isinstance(searchcli, Searchcli)
         fts5_cold = phases.engines["fts5"].cold
         picks = spread(queries, settings.cold_runs)
-        phases.figs["served"] = _serve.measure(searchcli.index, queries, picks, fts5_cold)
+        built, recoll = _recoll.prepare(corpus.txt_dir, work / "recoll", queries)  # if installed
+        served = _serve.measure(searchcli.index, queries, picks, fts5_cold, recoll)
+        phases.figs["served"] = {**served, **built}
     print("batch ...", file=sys.stderr)
     phases.batch(batch_input(queries, settings.batch_size), settings.batch_size)
     phases.extra()

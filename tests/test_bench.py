@@ -8,6 +8,7 @@ from pathlib import Path
 
 import _cold  # bench/ is on sys.path (conftest.py)
 import _fts5
+import _recoll
 import pytest
 import speed
 from _corpus import article_text, load_queries, parse_query
@@ -116,6 +117,22 @@ def test_every_row_filled_for_searchcli(tmp_path: Path, capsys) -> None:
     served = out["figures"]["served"]  # cold queries through `searchcli serve`
     assert all(positive(served[k]) for k in ("cold_ms", "cold_rich_ms", "fts5_cold_ms")), served
     assert any(row["figure"].startswith("cold query through the server") for row in out["rows"])
+    # issue 13: recoll's cold query in the same turns, when recollq/recollindex are installed
+    by_label = {row["figure"]: row for row in out["rows"]}
+    if _recoll.available():
+        assert served["recoll_queries"] == 2 and positive(served["recoll_cold_ms"]), served
+        assert positive(served["recoll_build_s"]), served
+        versus = by_label["cold query, through the server / recoll"]
+        assert versus["met"] == (versus["ratio"] <= 2.0)
+        assert versus["ratio"] == pytest.approx(served["cold_ms"] / served["recoll_cold_ms"])
+    else:
+        assert "recoll_cold_ms" not in served
+        assert "cold query, recoll (recollq)" not in by_label
+
+
+def test_recoll_gets_each_querys_plain_words_once() -> None:
+    parts = parse_query('title:oil "oil prices" opec')
+    assert _recoll.plain_words(parts) == ["oil", "prices", "opec"]
 
 
 def test_duplicates_benchmark_runs_end_to_end(
