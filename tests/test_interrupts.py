@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,18 @@ def test_a_signal_whose_raise_was_dropped_still_stops_the_run(
     assert not list(work.glob("data-*"))
 
 
+@pytest.fixture
+def sigint_as_in_a_terminal() -> Iterator[None]:
+    """A test runner started as a script's background job has SIGINT ignored, and
+    stop_signals_raise rightly leaves it so (see the test after the next)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("sigint_as_in_a_terminal")
 def test_stop_signals_are_remembered_and_deferred() -> None:
     from searchcli.interrupts import Terminated, check, deferred, stop_signals_raise
 
